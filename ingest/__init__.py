@@ -1,0 +1,1 @@
+"""citechat ingestion: load files or JSONL, clean, chunk with offsets, embed, upsert idempotently."""

@@ -1,0 +1,1 @@
+"""citechat retrieval and answering: retrieve passages, answer with citations as data."""

@@ -1,0 +1,77 @@
+"""Typed data shared by ingest, retrieval, answering, the UI and the evals.
+
+Offsets (`start`, `end`) are always character offsets into the *cleaned* document text, so that
+`document_text[start:end] == chunk.text` and `document_text[c.start:c.end] == c.quote`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Chunk(BaseModel):
+    """One passage of a document, as stored in the vector store and the keyword index."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int = Field(description="Offset of the chunk in the cleaned document text.")
+    end: int = Field(description="End offset (exclusive) in the cleaned document text.")
+    title: str = ""
+    url: str | None = None
+    publish_date: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or None.")
+    source: str | None = None
+
+
+class ScoredChunk(BaseModel):
+    """A retrieved chunk with its fused score and the ranks each retriever gave it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+class Citation(BaseModel):
+    """A quoted span of a chunk that supports part of an answer; `n` is the `[n]` marker."""
+
+    model_config = ConfigDict(frozen=True)
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    url: str | None
+    publish_date: str | None
+    quote: str
+    start: int = Field(description="Offset of the quote in the cleaned document text.")
+    end: int
+
+
+class RetrievedRef(BaseModel):
+    """A retrieved chunk as reported in the JSON output, in rank order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    doc_id: str
+    score: float
+
+
+class Answer(BaseModel):
+    """What `ask` returns: an answer whose `[n]` markers map to `citations`, or a refusal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    answer: str
+    short_answer: str | None = None
+    refused: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[RetrievedRef] = Field(default_factory=list)
+    mode: str = "extractive"
+    latency_ms: float = 0.0
