@@ -69,7 +69,8 @@ class AnswerSettings(_Section):
     mode: Literal["extractive", "llm"] = Field(default="extractive", description="Answer mode.")
     top_k: int = Field(default=8, ge=1, le=50, description="Retrieved chunks the answerer reads.")
     min_support: float = Field(
-        default=0.0, description="Refuse below this evidence score (-1 = use the calibrated one)."
+        default=-1.0,
+        description="Refuse below this evidence score; -1 keeps the threshold calibrated on data.",
     )
 
 

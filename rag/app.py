@@ -1,0 +1,77 @@
+"""The composition root: build every part from one settings object, once, at the entry point."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from rag.catalog import Catalog
+from rag.settings import CitechatSettings
+
+
+class App:
+    """Lazily wired parts for one data dir and collection; each is built on first use."""
+
+    def __init__(self, settings: CitechatSettings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.settings.collection_dir / "catalog.sqlite")
+
+    @cached_property
+    def dense(self):  # -> DenseStore
+        from rag.vectorstore import DenseStore, open_client
+
+        client = open_client(self.settings.data_dir, self.settings.chroma.url)
+        return DenseStore(client, self.settings.collection, self.settings.chroma.max_batch)
+
+    @cached_property
+    def embedder(self):  # -> MiniLMEmbedder
+        from rag.embedder import MiniLMEmbedder
+
+        cfg = self.settings.embed
+        return MiniLMEmbedder(max_tokens=cfg.max_tokens, batch_size=cfg.batch_size, threads=cfg.threads)
+
+    @cached_property
+    def ingestor(self):  # -> Ingestor
+        from ingest.chunker import OffsetSentenceSplitter
+        from ingest.pipeline import Ingestor
+        from rag.li_embedding import EmbedderAdapter
+
+        cfg = self.settings.ingest
+        splitter = OffsetSentenceSplitter(
+            chunk_chars=cfg.chunk_chars, overlap_sentences=cfg.overlap_sentences
+        )
+        fingerprint = f"{self.embedder.model_id}|{cfg.chunk_chars}|{cfg.overlap_sentences}"
+        return Ingestor(
+            self.catalog,
+            self.dense,
+            EmbedderAdapter(self.embedder, model_name=self.embedder.model_id,
+                            embed_batch_size=self.settings.embed.batch_size),
+            splitter,
+            batch_docs=cfg.batch_docs,
+            fingerprint=fingerprint,
+        )
+
+    @cached_property
+    def retriever(self):  # -> HybridRetriever
+        from rag.retriever import HybridRetriever
+
+        return HybridRetriever(self.catalog, self.dense, self.embedder, self.settings.retrieve)
+
+    @cached_property
+    def service(self):  # -> CitechatService
+        from rag.extractive import ExtractiveAnswerer
+        from rag.service import CitechatService
+
+        cfg = self.settings.answer
+        answerer = ExtractiveAnswerer(embedder=self.embedder, **_threshold(cfg.min_support))
+        return CitechatService(self.retriever, answerer, answer_k=cfg.top_k, mode=cfg.mode)
+
+
+def _threshold(min_support: float) -> dict[str, float]:
+    return {} if min_support < 0 else {"min_support": min_support}
+
+
+def build_app(settings: CitechatSettings) -> App:
+    return App(settings)
