@@ -5,14 +5,17 @@ from __future__ import annotations
 from functools import cached_property
 
 from rag.catalog import Catalog
+from rag.protocols import Embedder
 from rag.settings import CitechatSettings
 
 
 class App:
     """Lazily wired parts for one data dir and collection; each is built on first use."""
 
-    def __init__(self, settings: CitechatSettings) -> None:
+    def __init__(self, settings: CitechatSettings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        if embedder is not None:  # tests and callers may bring their own model
+            self.__dict__["embedder"] = embedder
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -42,11 +45,12 @@ class App:
         splitter = OffsetSentenceSplitter(
             chunk_chars=cfg.chunk_chars, overlap_sentences=cfg.overlap_sentences
         )
-        fingerprint = f"{self.embedder.model_id}|{cfg.chunk_chars}|{cfg.overlap_sentences}"
+        model_id = getattr(self.embedder, "model_id", type(self.embedder).__name__)
+        fingerprint = f"{model_id}|{cfg.chunk_chars}|{cfg.overlap_sentences}"
         return Ingestor(
             self.catalog,
             self.dense,
-            EmbedderAdapter(self.embedder, model_name=self.embedder.model_id,
+            EmbedderAdapter(self.embedder, model_name=model_id,
                             embed_batch_size=self.settings.embed.batch_size),
             splitter,
             batch_docs=cfg.batch_docs,
@@ -73,5 +77,5 @@ def _threshold(min_support: float) -> dict[str, float]:
     return {} if min_support < 0 else {"min_support": min_support}
 
 
-def build_app(settings: CitechatSettings) -> App:
-    return App(settings)
+def build_app(settings: CitechatSettings, *, embedder: Embedder | None = None) -> App:
+    return App(settings, embedder=embedder)
