@@ -35,8 +35,14 @@ class CitechatService:
     def ask(
         self, question: str, k: int | None = None, filters: SearchFilters | None = None
     ) -> Answer:
+        return self.ask_with_chunks(question, k, filters)[0]
+
+    def ask_with_chunks(
+        self, question: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> tuple[Answer, list[ScoredChunk]]:
+        """The answer and the chunks it was drawn from (the UI shows them as sources)."""
         started = self._clock()
         chunks = self._retriever.retrieve(question, k or self._answer_k, filters)
         answer = self._answerer.answer(question, chunks)
         elapsed_ms = round((self._clock() - started) * 1000, 1)
-        return answer.model_copy(update={"mode": self._mode, "latency_ms": elapsed_ms})
+        return answer.model_copy(update={"mode": self._mode, "latency_ms": elapsed_ms}), chunks

@@ -56,3 +56,13 @@ def minilm():
     from rag.embedder import MiniLMEmbedder
 
     return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="session")
+def sample_corpus() -> Path:
+    return SAMPLE_CORPUS
+
+
+@pytest.fixture(scope="session")
+def sample_eval() -> Path:
+    return SAMPLE_EVAL

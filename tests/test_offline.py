@@ -1,0 +1,56 @@
+"""Nothing touches the network: the CLI ingests and answers with only loopback available.
+
+The commands run in a subprocess whose audit hook logs every socket connect and DNS lookup;
+where `unshare -n` is allowed (root on Linux) they also run in a network namespace that has
+no interface but loopback, so a download attempt would fail loudly, not just be logged.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+HOOK = """
+import os, sys
+def _hook(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "urllib.Request"):
+        with open(os.environ["CITECHAT_NET_LOG"], "a") as log:
+            log.write(f"{event} {args!r}\\n")
+sys.addaudithook(_hook)
+"""
+
+
+def _netns_prefix() -> list[str]:
+    unshare = shutil.which("unshare")
+    if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
+        return []
+    return [unshare, "-n"]
+
+
+def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    hook_dir = tmp_path / "hook"
+    hook_dir.mkdir(exist_ok=True)
+    (hook_dir / "sitecustomize.py").write_text(HOOK)
+    env = {**os.environ, "PYTHONPATH": str(hook_dir), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
+           "CITECHAT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
+    cmd = [*_netns_prefix(), sys.executable, "-m", "rag.cli", *args]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_ingest_and_ask_make_no_network_attempts(tmp_path, sample_corpus):
+    ingest = _run(["ingest", "--quiet", str(sample_corpus)], tmp_path)
+    assert ingest.returncode == 0, ingest.stderr
+    ask = _run(["ask", "--json", "Who was named chief executive?"], tmp_path)
+    assert ask.returncode == 0, ask.stderr
+    log = tmp_path / "net.log"
+    attempts = log.read_text().splitlines() if log.exists() else []
+    outside = [a for a in attempts if "127.0.0.1" not in a and "localhost" not in a]
+    assert outside == [], "network attempts:\n" + "\n".join(outside)
