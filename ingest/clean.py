@@ -3,16 +3,13 @@
 A line is dropped only when the WHOLE line matches one of `BOILERPLATE_LINES`; the one in-line
 edit is a closing "(Reporting by ...; Editing by ...)" credit at the end of a line.
 
->>> clean_text("Advertisement\\r\\n\\r\\n\\r\\nMarkets  rallied.\\nShare\\nThey were Published late.")
-'Markets rallied.\\nThey were Published late.'
+>>> clean_text("Advertisement\\r\\n\\r\\n\\r\\nStocks  rose.\\nShare\\nIt was Published late.")
+'Stocks rose.\\nIt was Published late.'
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-
-from ingest.documents import SourceDocument
 
 _TIME_WORDS = (
     r"(?:[\s,|/·•:.\-–—()+]|\d+|[ap]\.?m\.?|at|on|ago|hours?|mins?|minutes?|days?|(?-i:[A-Z]{2,4})"
@@ -28,8 +25,8 @@ _NAMES = rf"{_NAME}(?:\s+(?:(?:de|da|del|van|von|al|bin|la|le)\s+)?{_NAME}){{1,3
 BOILERPLATE_LINES: dict[str, str] = {
     "gallery counter": r"(?:full\s*screen)?\s*(?:\d+\s*/\s*\d+)?",
     "video promo": r"recommended videos?|recommended stories|watch:?\s*video|related videos?",
-    "published stamp": rf"{_BULLET}(?:first\s+|originally\s+)?published(?:\s+on)?:?\s*{_TIME_WORDS}",
-    "updated stamp": rf"{_BULLET}(?:last\s+)?updated(?:\s+on)?:?\s*{_TIME_WORDS}",
+    "published stamp": rf"{_BULLET}(?:first\s+|originally\s+)?published(?:\s+on)?:?{_TIME_WORDS}",
+    "updated stamp": rf"{_BULLET}(?:last\s+)?updated(?:\s+on)?:?{_TIME_WORDS}",
     "photo credit": (
         r"\(?(?:photo|image|picture)s?(?:\s+credit)?:.{1,150}|image source,?.{1,60}"
         r"|(?:AP|AFP) Photos?\s*/.{1,100}"
@@ -64,7 +61,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+(\||-|–|—|::)\s+")
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when the whole (stripped) line is navigation, a credit, a stamp or another non-sentence."""
+    """True when the whole stripped line is navigation, a credit, a stamp or other non-prose."""
     stripped = line.strip()
     return bool(stripped) and any(p.fullmatch(stripped) for p in _BOILERPLATE)
 
@@ -109,8 +106,3 @@ def _looks_like_site(text: str, strict: bool) -> bool:
     if not 1 <= len(words) <= 5 or len(text) > 40:
         return False
     return not strict or all(w[0].isupper() or w[0].isdigit() for w in words)
-
-
-def clean_document(doc: SourceDocument) -> SourceDocument:
-    """The ingest step: `doc` with its text cleaned and its title stripped of a site suffix."""
-    return replace(doc, text=clean_text(doc.text), title=clean_title(doc.title))

@@ -41,8 +41,8 @@ _DATE_PATTERNS = [
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
 
 _BULLET = r"^[\s\-–—•*·|]*"
-_PUBLISHED = re.compile(_BULLET + r"(?:first\s+|originally\s+)?published\b", re.IGNORECASE)
-_UPDATED = re.compile(_BULLET + r"(?:last\s+)?updated\b", re.IGNORECASE)
+_PUBLISHED = re.compile(_BULLET + r"(?:first\s+|originally\s+)?published(?![a-z])", re.IGNORECASE)
+_UPDATED = re.compile(_BULLET + r"(?:last\s+)?updated(?![a-z])", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 # "LONDON, Jan 17 (Reuters) -": a place, a month and day, an agency; the year is found nearby.
 _DATELINE = re.compile(

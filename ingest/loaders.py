@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
-from bs4 import BeautifulSoup, PreformattedString, Tag
-from bs4.element import NavigableString
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PreformattedString
 from pypdf import PdfReader
 
 from ingest.dates import date_from_html, date_from_text, parse_date
@@ -40,11 +40,13 @@ _DROPPED_TAGS = [
     "script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer",
     "aside", "figure", "figcaption", "form", "button",
 ]  # fmt: skip
-_BLOCK_TAGS = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr "
-    "hr address details summary".split()
-)
+_BLOCK_TAGS = frozenset([
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "hr", "address", "details",
+    "summary",
+])  # fmt: skip
 _SPACES = re.compile(r"\s+")
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 
 
@@ -172,13 +174,19 @@ def _to_document(found: _Extracted, doc_id: str, origin: str) -> SourceDocument:
 # --- plain text and markdown -------------------------------------------------------------
 
 
-def _read_utf8(path: Path) -> str:
+def _read_utf8(path: Path, fallback: str | None = None) -> str:
+    """The file as UTF-8 text, else decoded with `fallback` (an encoding the file declares)."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"not UTF-8 text (byte {exc.start}); re-save the file as UTF-8") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read the file: {exc.strerror}") from exc
+    for encoding in ["utf-8-sig", fallback] if fallback else ["utf-8-sig"]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    declared = f" or its declared {fallback}" if fallback else ""
+    raise IngestError(f"not UTF-8{declared} text; re-save the file as UTF-8")
 
 
 def _read_txt(path: Path) -> _Extracted:
@@ -207,7 +215,7 @@ def _with_byline_date(text: str, title: str) -> _Extracted:
 
 
 def _read_html(path: Path) -> _Extracted:
-    soup = BeautifulSoup(_read_utf8(path), "html.parser")
+    soup = BeautifulSoup(_read_utf8(path, _declared_charset(path)), "html.parser")
     title, source, url = _html_title(soup), _meta(soup, "og:site_name"), _html_url(soup)
     published = date_from_html(soup)
     text = html_to_text(soup)
@@ -215,6 +223,16 @@ def _read_html(path: Path) -> _Extracted:
         return _Extracted(text, title, published, "html-meta", source, url)
     byline = date_from_text(text)
     return _Extracted(text, title, byline, "byline" if byline else None, source, url)
+
+
+def _declared_charset(path: Path) -> str | None:
+    """The `<meta charset>` an HTML page declares in its first bytes, if any."""
+    try:
+        with path.open("rb") as file:
+            found = _META_CHARSET.search(file.read(4096))
+    except OSError:
+        return None
+    return found.group(1).decode("ascii") if found else None
 
 
 def _meta(soup: BeautifulSoup, key: str) -> str | None:
@@ -383,7 +401,7 @@ def _field(record: dict[str, object], name: str, field_map: dict[str, str]) -> s
     key = field_map.get(name, name)
     value = record.get(key)
     mapped = f" (mapped from {key!r})" if key != name else ""
-    hint = f" (map another field with --field {name}=NAME)" if not mapped else mapped
+    hint = mapped or f" (map another field with --field {name}=NAME)"
     if value is None or (isinstance(value, str) and not value.strip()):
         if name in REQUIRED_FIELDS:
             state = "missing" if value is None else "empty"

@@ -1,0 +1,108 @@
+"""The `citechat` command end to end: real embedded Chroma, real local model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.cli import main
+
+pytestmark = pytest.mark.integration
+
+ANSWER_KEYS = {"question", "answer", "short_answer", "refused", "citations", "retrieved",
+               "mode", "latency_ms"}
+CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "url", "publish_date", "quote", "start", "end"}
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, sample_corpus):
+    path = tmp_path_factory.mktemp("cli-data")
+    assert main(["ingest", "--quiet", "--data-dir", str(path), str(sample_corpus)]) == 0
+    return path
+
+
+def test_reingest_reports_everything_unchanged(data_dir, sample_corpus, capsys):
+    assert main(["ingest", "--quiet", "--data-dir", str(data_dir), str(sample_corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "added 0, updated 0" in out and "failed 0" in out
+    assert "unchanged 0" not in out
+
+
+def test_bad_files_are_named_and_the_rest_ingests(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_text("Harbour news\n\nThe ferry to Tessary resumed on Monday.")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    code = main(["ingest", "--quiet", "--data-dir", str(tmp_path / "d"), str(src)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "broken.pdf" in captured.err
+    assert "added 1" in captured.out and "failed 1" in captured.out
+
+
+def test_jsonl_field_mapping(tmp_path, capsys):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"uuid": "x1", "headline": "Ferry", "body": "The ferry sailed."})
+                    + "\n")
+    args = ["ingest", "--quiet", "--data-dir", str(tmp_path / "d"), str(feed),
+            "--field", "id=uuid", "--field", "title=headline", "--field", "text=body"]
+    assert main(args) == 0
+    assert "added 1" in capsys.readouterr().out
+    assert main(["ingest", "--field", "bogus", str(feed)]) == 2
+    assert "--field 'bogus'" in capsys.readouterr().err
+
+
+def test_retrieve_json_lists_ranked_chunks(data_dir, capsys):
+    assert main(["retrieve", "--data-dir", str(data_dir), "-k", "3", "--json",
+                 "Carrow flood death toll"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    ranks = [r["rank"] for r in payload["results"]]
+    assert ranks == [1, 2, 3]
+    first = payload["results"][0]
+    assert {"chunk_id", "doc_id", "title", "publish_date", "score", "start", "end"} <= set(first)
+    assert "flood" in first["doc_id"]
+
+
+def test_ask_json_follows_the_documented_schema(data_dir, capsys):
+    assert main(["ask", "--data-dir", str(data_dir), "--json",
+                 "How many people had died in the Carrow flood by 10 September?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer) == ANSWER_KEYS
+    assert answer["mode"] == "extractive" and answer["latency_ms"] > 0
+    assert answer["retrieved"] and {"chunk_id", "doc_id", "score"} == set(answer["retrieved"][0])
+    if not answer["refused"]:
+        for citation in answer["citations"]:
+            assert set(citation) == CITATION_KEYS
+            assert f"[{citation['n']}]" in answer["answer"]
+
+
+def test_ask_batch_writes_one_line_per_question(data_dir, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "Who won the Valley Cup final?"}\n\n'
+                         '{"id": "b", "question": "What is the airport code of Mars?"}\n')
+    out = tmp_path / "answers.jsonl"
+    assert main(["ask", "--data-dir", str(data_dir), "--questions", str(questions),
+                 "--out", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert all(ANSWER_KEYS <= set(line) for line in lines)
+
+
+def test_a_bad_setting_is_a_clear_message_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.setenv("CITECHAT_RETRIEVE__TOP_K", "lots")
+    assert main(["stats"]) == 2
+    err = capsys.readouterr().err
+    assert "retrieve.top_k" in err and "Traceback" not in err
+
+
+def test_a_missing_path_is_named(tmp_path, capsys):
+    assert main(["ingest", "--data-dir", str(tmp_path), str(tmp_path / "nope")]) == 1
+    assert "nope: no such file or folder" in capsys.readouterr().err
+
+
+def test_help_teaches_with_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "citechat ingest" in out and "examples:" in out
