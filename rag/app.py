@@ -70,7 +70,10 @@ class App:
 
         cfg = self.settings.answer
         answerer = ExtractiveAnswerer(embedder=self.embedder, **_threshold(cfg.min_support))
-        return CitechatService(self.retriever, answerer, answer_k=cfg.top_k, mode=cfg.mode)
+        return CitechatService(
+            self.retriever, answerer, answer_k=cfg.top_k, mode=cfg.mode,
+            time_settings=self.settings.time,
+        )
 
 
 def _threshold(min_support: float) -> dict[str, float]:

@@ -156,7 +156,7 @@ def _filter_sql(filters: SearchFilters | None) -> tuple[str, list[str]]:
         clauses.append("AND c.publish_date >= ?")
         params.append(filters.since)
     if filters.until:
-        clauses.append("AND c.publish_date <= ?")
+        clauses.append("AND (c.publish_date IS NULL OR c.publish_date <= ?)")  # as in Chroma
         params.append(filters.until)
     if filters.source:
         clauses.append("AND c.source = ?")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,9 @@ def _register_ask(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
                    help='answer every line {"id": ..., "question": ...}; one JSON line each')
     p.add_argument("--out", type=Path, help="with --questions: write the JSON lines here")
+    p.add_argument("--as-of", type=_arg_date, metavar="YYYY-MM-DD",
+                   help="answer as on this date (default today): later documents are not read, "
+                   "'this week' or 'on Monday' count back from it")
     _add_search_flags(p)
     p.set_defaults(run=cmd_ask)
 
@@ -145,9 +149,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     app = make_app(args)
     if args.questions:
         return _ask_batch(app, args)
-    answer = app.service.ask(args.question, args.k, _filters(args))
+    answer = app.service.ask(args.question, args.k, _filters(args), args.as_of)
     print(answer.model_dump_json() if args.json else render_answer(answer))
     return 0
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"as-of date {value!r} is not an ISO date like 2026-09-14") from None
+
+
+def _arg_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO date like 2026-09-14") from None
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -172,7 +190,8 @@ def _ask_batch(app: App, args: argparse.Namespace) -> int:
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     try:
         for item in questions:
-            answer = app.service.ask(item["question"], args.k, _filters(args))
+            as_of = _iso_date(item["as_of"]) if item.get("as_of") else args.as_of
+            answer = app.service.ask(item["question"], args.k, _filters(args), as_of)
             record = {"id": item.get("id"), **answer.model_dump()}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()

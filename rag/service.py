@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
 
 from rag.protocols import Answerer, Retriever, SearchFilters
+from rag.settings import TimeSettings
+from rag.timeframe import prefer_dates, resolve_window
 from rag.types import Answer, ScoredChunk
 
 
@@ -19,13 +23,17 @@ class CitechatService:
         *,
         answer_k: int = 8,
         mode: str = "extractive",
+        time_settings: TimeSettings | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self._retriever = retriever
         self._answerer = answerer
         self._answer_k = answer_k
         self._mode = mode
+        self._time = time_settings or TimeSettings()
         self._clock = clock
+        self._today = today
 
     def retrieve(
         self, query: str, k: int, filters: SearchFilters | None = None
@@ -33,16 +41,47 @@ class CitechatService:
         return self._retriever.retrieve(query, k, filters)
 
     def ask(
-        self, question: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        as_of: date | None = None,
     ) -> Answer:
-        return self.ask_with_chunks(question, k, filters)[0]
+        return self.ask_with_chunks(question, k, filters, as_of)[0]
 
     def ask_with_chunks(
-        self, question: str, k: int | None = None, filters: SearchFilters | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        as_of: date | None = None,
     ) -> tuple[Answer, list[ScoredChunk]]:
-        """The answer and the chunks it was drawn from (the UI shows them as sources)."""
+        """The answer and the chunks it was drawn from (the UI shows them as sources).
+
+        `as_of` (default: today) is when the question is asked: documents published after it
+        (plus `time.grace_days`) are not read, relative phrases ("this week", "on Monday")
+        are resolved against it, and among similar passages the latest before it wins.
+        """
         started = self._clock()
-        chunks = self._retriever.retrieve(question, k or self._answer_k, filters)
+        chunks = self.retrieve_as_of(question, k or self._answer_k, filters, as_of)
         answer = self._answerer.answer(question, chunks)
         elapsed_ms = round((self._clock() - started) * 1000, 1)
         return answer.model_copy(update={"mode": self._mode, "latency_ms": elapsed_ms}), chunks
+
+    def retrieve_as_of(
+        self, question: str, k: int, filters: SearchFilters | None, as_of: date | None
+    ) -> list[ScoredChunk]:
+        """Retrieve for a question asked on `as_of`: date cut-off, window and recency."""
+        as_of = as_of or self._today()
+        limit = (as_of + timedelta(days=self._time.grace_days)).isoformat()
+        filters = filters or SearchFilters()
+        if filters.until is None or filters.until > limit:
+            filters = replace(filters, until=limit)
+        pool = self._retriever.retrieve(question, max(k * 4, 20), filters)
+        ranked = prefer_dates(
+            pool, as_of, resolve_window(question, as_of),
+            window_boost=self._time.window_boost,
+            recency_weight=self._time.recency_weight,
+            recency_days=self._time.recency_days,
+        )
+        return ranked[:k]

@@ -74,6 +74,19 @@ class AnswerSettings(_Section):
     )
 
 
+class TimeSettings(_Section):
+    window_boost: float = Field(
+        default=0.5, ge=0, description="Relative boost for chunks inside the question's window."
+    )
+    recency_weight: float = Field(
+        default=0.2, ge=0, description="Relative boost for chunks published close to as_of."
+    )
+    recency_days: int = Field(default=30, ge=1, description="Days over which recency decays.")
+    grace_days: int = Field(
+        default=0, ge=0, description="Also read documents up to this many days after as_of."
+    )
+
+
 class LLMSettings(_Section):
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
     model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
@@ -108,6 +121,7 @@ class CitechatSettings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
     answer: AnswerSettings = AnswerSettings()
+    time: TimeSettings = TimeSettings()
     llm: LLMSettings = LLMSettings()
     ui: UISettings = UISettings()
 
