@@ -24,6 +24,8 @@ EPILOG = """examples:
   citechat ask --questions qs.jsonl --json --out answers.jsonl
   citechat retrieve "stadium vote" -k 5 --json
   citechat stats
+  citechat ui --port 7860                        chat in the browser (http://127.0.0.1:7860)
+  citechat feedback export feedback.jsonl        thumbs up/down → eval dataset
 """
 
 

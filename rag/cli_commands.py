@@ -22,6 +22,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _register_ask(sub, common)
     p = sub.add_parser("stats", parents=[common], help="show what the collection holds")
     p.set_defaults(run=cmd_stats)
+    from ui.cli import register as register_ui  # ui.cli imports make_app from here
+
+    register_ui(sub, common)
 
 
 def make_app(args: argparse.Namespace) -> App:

@@ -1,0 +1,129 @@
+"""The UI's event handlers, without Gradio: streaming, sources, follow-ups, feedback, uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from rag.errors import StoreError
+from ui.feedback import FeedbackStore
+from ui.handlers import ChatHandlers
+from ui.session import AppPool, Session, list_collections
+
+DOCS = {
+    "bridge.txt": "Harbour bridge reopens\n\nThe Port Ellery Harbour Bridge reopened on Monday, "
+    "September 28, after Mayor Felix Amundsen cut a ribbon. The rebuild cost $43.2 million.",
+    "ferry.txt": "Ferry news\n\nThe Tessary ferry resumed sailing on Monday after repairs.",
+}
+
+
+@pytest.fixture
+def app(make_app, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in DOCS.items():
+        (src / name).write_text(text)
+    app = make_app("news")
+    assert app.ingestor.ingest([src]).added == 2
+    return app
+
+
+@pytest.fixture
+def handlers(app):
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
+                        stream_delay=0)
+
+
+def _ask(handlers: ChatHandlers, session: Session, question: str) -> list:
+    return list(handlers.chat(question, session, k=5))
+
+
+def test_chat_shows_the_question_then_streams_then_links_markers(handlers):
+    session = handlers.new_session()
+    updates = _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
+    first_messages, first_sources, _ = updates[0]
+    assert [m["role"] for m in first_messages] == ["user"]
+    streamed = [u[0][-1]["content"] for u in updates[1:]]
+    assert len(streamed) >= 3 and all("streaming" in s for s in streamed[:-1])
+    assert len(streamed[1]) > len(streamed[0])
+    final_messages, sources, session = updates[-1]
+    final = final_messages[-1]["content"]
+    assert 'class="answer final"' in final and '<a href="#src-1" class="cite">[1]</a>' in final
+    assert 'id="src-1"' in sources and "<mark>" in sources
+    assert len(session.turns) == 1 and session.turns[0].message_index == 1
+
+
+def test_follow_up_is_searched_with_the_previous_entities(handlers):
+    session = handlers.new_session()
+    _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
+    final = _ask(handlers, session, "And how much did it cost?")[-1][0][-1]["content"]
+    assert "Searched for: Port Ellery Harbour Bridge: And how much did it cost?" in final
+    assert session.turns[-1].searched.startswith("Port Ellery Harbour Bridge:")
+
+
+def test_question_is_escaped_and_blank_question_does_nothing(handlers):
+    session = handlers.new_session()
+    assert _ask(handlers, session, "   ")[-1][0] == []
+    messages = _ask(handlers, session, "<img src=x onerror=alert(1)>")[-1][0]
+    assert "<img" not in messages[0]["content"]
+
+
+def test_sources_of_an_earlier_answer(handlers):
+    session = handlers.new_session()
+    _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
+    _ask(handlers, session, "When did the Tessary ferry resume sailing?")
+    assert "Amundsen" in handlers.sources_for(1, session)
+    assert "Tessary" in handlers.sources_for(2, session)  # the question row maps to its answer
+    assert "appear here" in handlers.sources_for(99, session)
+
+
+def test_rating_saves_the_answer_with_settings(handlers, app):
+    session = handlers.new_session()
+    assert "Ask a question first" in handlers.rate(session, True)
+    _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
+    assert "saved 👍" in handlers.rate(session, True, "nice")
+    assert "saved 👎" in handlers.rate(session, False, message_index=1)
+    rows = FeedbackStore.for_data_dir(app.settings.data_dir).rows()
+    assert [r["rating"] for r in rows] == [1, -1]
+    assert rows[0]["comment"] == "nice" and rows[0]["k"] == 5 and rows[0]["collection"] == "news"
+    assert rows[0]["answer_id"] == rows[1]["answer_id"]
+
+
+def test_switching_collection_starts_a_new_chat(handlers, make_app):
+    make_app("other").catalog.counts()  # creates collections/other
+    session = handlers.new_session()
+    _ask(handlers, session, "Who cut the ribbon?")
+    assert handlers.pool.choices() == ["news", "other"]
+    session, line = handlers.switch("other", session)
+    assert session.collection == "other" and session.messages == [] and "0 documents" in line
+
+
+def test_upload_goes_into_the_sessions_collection(handlers, app, tmp_path):
+    path = tmp_path / "tmp" / "mussels.txt"
+    path.parent.mkdir()
+    path.write_text("Mussels\n\nA new mussel species was found off Tessary island.")
+    summary = handlers.upload([str(path), str(tmp_path / "tmp" / "missing.txt")],
+                              handlers.new_session())
+    assert "added 1" in summary and "missing.txt" in summary
+    assert (app.settings.data_dir / "uploads" / "news" / "mussels.txt").is_file()
+    assert handlers.upload(None, handlers.new_session()).startswith("Choose")
+
+
+def test_a_store_error_is_shown_in_the_chat_not_raised(tmp_path):
+    def broken(*_a, **_k):
+        raise StoreError("the keyword index is locked; close the other citechat")
+
+    settings = SimpleNamespace(collection="news", data_dir=tmp_path)
+    fake = SimpleNamespace(settings=settings, service=SimpleNamespace(ask_with_chunks=broken))
+    handlers = ChatHandlers(AppPool(fake), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
+    messages = list(handlers.chat("Who?", handlers.new_session(), k=3))[-1][0]
+    assert "Cannot answer: the keyword index is locked" in messages[-1]["content"]
+
+
+def test_list_collections_ignores_odd_folders(tmp_path):
+    for name in ("news", "x", ".hidden", "ok_2"):
+        (tmp_path / "collections" / name).mkdir(parents=True)
+    assert list_collections(tmp_path) == ["news", "ok_2"]
+    assert list_collections(Path(tmp_path / "none")) == []

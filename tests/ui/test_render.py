@@ -1,0 +1,149 @@
+"""HTML rendering of answers and sources: markers become links, every document text is escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from rag.types import Answer, Chunk, Citation, ScoredChunk
+from ui.render import (
+    answer_html,
+    escape_text,
+    quote_span,
+    safe_url,
+    sources_html,
+    stream_words,
+)
+
+EVIL = '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> ${1+1}'
+DOC = "Intro sentence. The mayor cut the ribbon at 6 a.m. on Monday. Last one *here*."
+
+
+def _chunk(text: str = DOC, start: int = 100, **kw) -> Chunk:
+    fields = {"chunk_id": "d1::0000", "doc_id": "d1", "title": "Bridge reopens",
+              "url": "https://news.example/bridge", "publish_date": "2026-09-29",
+              "source": "Valley Wire", **kw}
+    return Chunk(text=text, start=start, end=start + len(text), **fields)
+
+
+def _citation(chunk: Chunk, quote: str, n: int = 1, **kw) -> Citation:
+    at = chunk.text.index(quote)
+    fields = {"chunk_id": chunk.chunk_id, "doc_id": chunk.doc_id, "title": chunk.title,
+              "url": chunk.url, "publish_date": chunk.publish_date, "quote": quote,
+              "start": chunk.start + at, "end": chunk.start + at + len(quote), **kw}
+    return Citation(n=n, **fields)
+
+
+def _answer(citations: list[Citation], refused: bool = False) -> Answer:
+    text = " ".join(f'"{c.quote}" [{c.n}]' for c in citations) or "The documents don't say."
+    return Answer(question="q", answer=text, citations=citations, refused=refused)
+
+
+def test_markers_become_links_to_their_source():
+    out = answer_html('Monday. "The mayor cut the ribbon." [1] "More." [2]')
+    assert '<a href="#src-1" class="cite">[1]</a>' in out
+    assert '<a href="#src-2" class="cite">[2]</a>' in out
+    assert 'class="answer final"' in out
+
+
+def test_incomplete_marker_while_streaming_stays_text():
+    out = answer_html('"The mayor" [', final=False)
+    assert "cite" not in out and 'class="answer streaming"' in out
+
+
+def test_answer_text_and_note_are_escaped():
+    out = answer_html(EVIL + " [1]", note="<b>searched</b>")
+    assert "<script" not in out and "<img" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out and '<a href="#src-1"' in out
+
+
+def test_escape_text_round_trips_and_neutralises_markdown():
+    text = "**bold** _it_ [link](http://x) `code` # h $5 & 'q' \\"
+    escaped = escape_text(text)
+    assert html.unescape(escaped) == text
+    bare = re.sub(r"&#?\w+;", "", escaped)
+    for char in "*_[]()`#$<>":
+        assert char not in bare
+
+
+def test_refusal_has_its_own_style():
+    assert 'class="answer refusal final"' in answer_html("The documents don't say.", refused=True)
+
+
+@pytest.mark.parametrize(("text", "step", "expected"), [
+    ("a b c", 1, ["a ", "a b ", "a b c"]),
+    ("a b c", 2, ["a b ", "a b c"]),
+    ("a b", 2, ["a b"]),
+    ("", 3, [""]),
+])
+def test_stream_words_yields_growing_prefixes(text, step, expected):
+    assert list(stream_words(text, step)) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://news.example/a", "https://news.example/a"),
+    ("http://news.example", "http://news.example"),
+    ("javascript:alert(1)", None),
+    ("JaVaScRiPt:alert(1)", None),
+    ("data:text/html,<b>", None),
+    ("file:///etc/passwd", None),
+    ("//evil.example/x", None),
+    ("files/a.html", None),
+    (None, None),
+])
+def test_only_http_urls_are_linked(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_quote_span_uses_document_offsets_minus_chunk_start():
+    chunk = _chunk()
+    cite = _citation(chunk, "The mayor cut the ribbon at 6 a.m. on Monday.")
+    a, b = quote_span(cite, chunk)
+    assert chunk.text[a:b] == cite.quote
+
+
+def test_quote_span_falls_back_to_finding_the_quote():
+    chunk = _chunk()
+    cite = _citation(chunk, "Last one *here*.").model_copy(update={"start": 0, "end": 3})
+    a, b = quote_span(cite, chunk)
+    assert chunk.text[a:b] == "Last one *here*."
+    missing = cite.model_copy(update={"quote": "not in the chunk"})
+    assert quote_span(missing, chunk) is None
+
+
+def test_sources_panel_shows_metadata_and_marks_the_quote():
+    chunk = _chunk()
+    cite = _citation(chunk, "The mayor cut the ribbon at 6 a.m. on Monday.")
+    out = sources_html(_answer([cite]), [ScoredChunk(chunk=chunk, score=1.0)])
+    assert 'id="src-1"' in out
+    assert "<mark>The mayor cut the ribbon at 6 a.m. on Monday.</mark>" in out
+    assert "Bridge reopens" in out and "2026&#45;09&#45;29" in out and "Valley Wire" in out
+    assert '<a href="https://news.example/bridge"' in out and 'rel="noopener noreferrer"' in out
+    assert "Intro sentence." in out  # the whole chunk, for context
+
+
+def test_sources_panel_escapes_every_document_field():
+    text = "Safe start. " + EVIL + " End."
+    chunk = _chunk(text, title=EVIL, source=EVIL, url="javascript:window.__pwned=1")
+    cite = _citation(chunk, EVIL, title=EVIL)
+    out = sources_html(_answer([cite]), [ScoredChunk(chunk=chunk, score=1.0)])
+    assert "<script" not in out and "<img" not in out and 'href="javascript' not in out
+    assert "&lt;script&gt;" in out and "<mark>&lt;script&gt;" in out
+
+
+def test_sources_panel_without_the_chunk_shows_the_quote_alone():
+    chunk = _chunk()
+    cite = _citation(chunk, "Intro sentence.")
+    out = sources_html(_answer([cite]), [])
+    assert "<mark>Intro sentence.</mark>" in out
+
+
+def test_refusal_lists_the_closest_passages_as_not_used():
+    chunks = [ScoredChunk(chunk=_chunk(chunk_id=f"d1::{i}"), score=1.0 / (i + 1))
+              for i in range(5)]
+    out = sources_html(_answer([], refused=True), chunks)
+    assert "The documents don&#x27;t say…" in out
+    assert out.count("not used") == 3 + 1  # the note and the first three passages
+    assert "<mark>" not in out and 'id="src-' not in out

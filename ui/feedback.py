@@ -1,0 +1,157 @@
+"""Thumbs up/down on answers, kept in `data_dir/feedback.sqlite` and exported as an eval dataset.
+
+Every rating is one row holding what is needed to replay it: the question, the answer text, the
+citations (JSON), the retrieved chunk ids and the settings used. Rating the same answer again adds
+a row; the export keeps the latest row per answer. The schema only ever grows: each entry of
+`MIGRATIONS` runs once, in order, and is recorded in `schema_version`.
+
+>>> store = FeedbackStore.for_data_dir(Path("/tmp/citechat-data"))  # doctest: +SKIP
+>>> store.add(answer, up=True, answer_id="a1", collection="news",  # doctest: +SKIP
+...           mode="extractive", k=8)
+1
+>>> store.export_dataset(Path("feedback.jsonl"))  # doctest: +SKIP
+1
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rag.errors import StoreError
+from rag.types import Answer
+
+FILE_NAME = "feedback.sqlite"
+
+# Append only: never edit or reorder an entry, add a new one.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("create feedback", """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            answer_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+            comment TEXT NOT NULL DEFAULT '',
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            short_answer TEXT,
+            refused INTEGER NOT NULL,
+            citations_json TEXT NOT NULL,
+            retrieved_json TEXT NOT NULL,
+            collection TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            k INTEGER NOT NULL
+        );
+        CREATE INDEX feedback_answer ON feedback (answer_id);
+    """),
+]
+
+
+class FeedbackStore:
+    """Append ratings and export them; opens a short-lived connection per call (thread-safe)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> FeedbackStore:
+        """The store at `data_dir/feedback.sqlite`."""
+        return cls(data_dir / FILE_NAME)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                migrate(db)
+                with db:
+                    yield db
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot use the feedback store {self.path}: {exc}") from exc
+
+    def add(
+        self, answer: Answer, *, up: bool, answer_id: str, collection: str, mode: str, k: int,
+        comment: str = "",
+    ) -> int:
+        """Record a rating of `answer`; returns the new row id."""
+        row = (
+            answer_id, datetime.now(UTC).isoformat(timespec="seconds"), 1 if up else -1,
+            comment.strip(), answer.question, answer.answer, answer.short_answer,
+            int(answer.refused),
+            json.dumps([c.model_dump() for c in answer.citations], ensure_ascii=False),
+            json.dumps([r.model_dump() for r in answer.retrieved], ensure_ascii=False),
+            collection, mode, k,
+        )
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (answer_id, created_at, rating, comment, question, answer, "
+                "short_answer, refused, citations_json, retrieved_json, collection, mode, k) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row,
+            )
+            return int(cursor.lastrowid or 0)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every stored rating, oldest first, as dicts keyed by column name."""
+        if not self.path.exists():
+            return []
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute("SELECT * FROM feedback ORDER BY id")]
+
+    def export_dataset(self, path: Path) -> int:
+        """Write the latest rating of each answer as one eval-dataset JSONL line; returns how
+        many lines were written."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row in self.rows():
+            latest.pop(row["answer_id"], None)  # re-insert: order by latest rating
+            latest[row["answer_id"]] = row
+        with path.open("w", encoding="utf-8") as out:
+            for row in latest.values():
+                out.write(json.dumps(to_eval_item(row), ensure_ascii=False) + "\n")
+        return len(latest)
+
+
+def to_eval_item(row: dict[str, Any]) -> dict[str, Any]:
+    """One feedback row as an eval item: a thumbs-up answer becomes the gold standard."""
+    up = row["rating"] > 0
+    citations = json.loads(row["citations_json"])
+    docs = list(dict.fromkeys(c["doc_id"] for c in citations))
+    return {
+        "id": f"fb-{row['id']}",
+        "question": row["question"],
+        "answers": [[row["short_answer"]]] if up and row["short_answer"] else [],
+        "gold_docs": docs if up else [],
+        "gold_quotes": [c["quote"] for c in citations] if up else [],
+        "expect_refusal": bool(row["refused"]) and up,
+        "tags": ["feedback", "up" if up else "down"],
+        "comment": row["comment"],
+    }
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply, each in its own transaction, the migrations not yet recorded in `schema_version`."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version "
+               "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    if _version(db) >= len(MIGRATIONS):
+        return
+    for version, (name, sql) in enumerate(MIGRATIONS, start=1):
+        db.execute("BEGIN IMMEDIATE")  # a second process waits here, then sees our rows
+        try:
+            if version > _version(db):
+                for statement in filter(str.strip, sql.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                           (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def _version(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])

@@ -1,0 +1,150 @@
+"""What the UI's events do, as plain methods over a `Session` (no Gradio here, so tests call them).
+
+>>> handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
+>>> for messages, sources, session in handlers.chat("Who won?", session, k=5):  # doctest: +SKIP
+...     pass
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rag.errors import CitechatError
+from rag.types import Answer, ScoredChunk
+from ui import render
+from ui.conversation import carry_over
+from ui.feedback import FeedbackStore
+from ui.session import AppPool, Session, Turn
+from ui.uploads import UploadSummary, ingest_uploads
+
+log = logging.getLogger(__name__)
+
+EXTRACTIVE = "extractive"
+Update = tuple[list[dict[str, str]], str, Session]
+
+
+class ChatHandlers:
+    """Chat, feedback, collection and upload actions for the Gradio layer in `ui.app`.
+
+    `stream_delay` is the pause between streamed chunks of `stream_step` words (0 in tests).
+    """
+
+    def __init__(
+        self, pool: AppPool, store: FeedbackStore, *, stream_delay: float = 0.02,
+        stream_step: int = 3,
+    ) -> None:
+        self.pool = pool
+        self.store = store
+        self.stream_delay = stream_delay
+        self.stream_step = stream_step
+
+    def new_session(self) -> Session:
+        """A fresh session on the default collection."""
+        return Session(collection=self.pool.default)
+
+    # --- asking ---------------------------------------------------------------------------
+
+    def chat(
+        self, question: str, session: Session, k: int, mode: str = EXTRACTIVE
+    ) -> Iterator[Update]:
+        """Yield (messages, sources HTML, session): the question at once, then the answer growing
+        word by word, then the final answer with linked `[n]` markers."""
+        question = question.strip()
+        if not question:
+            yield list(session.messages), render.empty_sources_html(), session
+            return
+        session.messages.append({"role": "user", "content": render.escape_text(question)})
+        yield list(session.messages), render.empty_sources_html(), session
+        previous = session.turns[-1].searched if session.turns else None
+        searched = carry_over(question, previous)
+        try:
+            answer, chunks = self._ask(session.collection, searched, int(k))
+        except CitechatError as exc:
+            log.warning("answering %r failed: %s", question, exc)
+            why = render.escape_text(str(exc))
+            message = f'<div class="answer error">Cannot answer: {why}</div>'
+            session.messages.append({"role": "assistant", "content": message})
+            yield list(session.messages), render.empty_sources_html(), session
+            return
+        note = f"Searched for: {searched}" if searched != question else ""
+        if mode != EXTRACTIVE:
+            note = (note + " — " if note else "") + "LLM mode is not wired in yet; extractive used"
+        yield from self._stream(session, answer, chunks, note, int(k))
+
+    def _ask(self, collection: str, question: str, k: int) -> tuple[Answer, list[ScoredChunk]]:
+        with self.pool.use(collection) as app:
+            return app.service.ask_with_chunks(question, k)
+
+    def _stream(
+        self, session: Session, answer: Answer, chunks: list[ScoredChunk], note: str, k: int
+    ) -> Iterator[Update]:
+        sources = render.sources_html(answer, chunks)
+        session.messages.append({"role": "assistant", "content": ""})
+        index = len(session.messages) - 1
+        for prefix in render.stream_words(answer.answer, self.stream_step):
+            html = render.answer_html(prefix, refused=answer.refused, final=False, note=note)
+            session.messages[index] = {"role": "assistant", "content": html}
+            yield list(session.messages), sources, session
+            if self.stream_delay:
+                time.sleep(self.stream_delay)
+        final = render.answer_html(answer.answer, refused=answer.refused, note=note)
+        session.messages[index] = {"role": "assistant", "content": final}
+        session.turns.append(Turn(
+            answer_id=uuid.uuid4().hex, searched=answer.question, answer=answer,
+            chunks=list(chunks), collection=session.collection, mode=EXTRACTIVE, k=k,
+            message_index=index,
+        ))
+        yield list(session.messages), sources, session
+
+    def sources_for(self, message_index: int, session: Session) -> str:
+        """The sources panel for the answer at (or answering) `message_index`."""
+        turn = session.turn_at(message_index)
+        if turn is None:
+            return render.empty_sources_html()
+        return render.sources_html(turn.answer, turn.chunks)
+
+    # --- feedback -------------------------------------------------------------------------
+
+    def rate(
+        self, session: Session, up: bool, comment: str = "", message_index: int | None = None
+    ) -> str:
+        """Save a thumbs up/down (with the comment) for the answer at `message_index`, or the
+        latest answer; returns a status line."""
+        if message_index is not None:
+            turn = session.turn_at(message_index)
+        else:
+            turn = session.turns[-1] if session.turns else None
+        if turn is None:
+            return "Ask a question first, then rate its answer."
+        self.store.add(turn.answer, up=up, answer_id=turn.answer_id, collection=turn.collection,
+                       mode=turn.mode, k=turn.k, comment=comment)
+        return f"Thanks — saved {'👍' if up else '👎'} for “{turn.answer.question}”."
+
+    # --- collections and uploads ----------------------------------------------------------
+
+    def switch(self, collection: str, session: Session) -> tuple[Session, str]:
+        """Move the session to `collection` (a new chat); returns it and a one-line status."""
+        with self.pool.use(collection) as app:
+            docs, chunks = app.catalog.counts()
+        session.collection = collection
+        session.clear()
+        return session, f"Collection **{collection}**: {docs} documents, {chunks} passages."
+
+    def upload(
+        self, files: list[str] | None, session: Session,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> str:
+        """Save and ingest uploaded files into the session's collection; returns the summary."""
+        if not files:
+            return "Choose one or more files first."
+        pairs = [(Path(f), Path(f).name) for f in files]
+        try:
+            with self.pool.use(session.collection) as app:
+                summary = ingest_uploads(app, pairs, on_progress=on_progress)
+        except CitechatError as exc:
+            summary = UploadSummary(errors=[str(exc)])
+        return summary.text()
