@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -120,6 +121,7 @@ class ExtractiveAnswerer:
         citations = [_citation(n, chunks[s.chunk], s) for n, s in enumerate(found.quotes, 1)]
         quoted = " ".join(f'"{c.quote}" [{c.n}]' for c in citations)
         text = f"{found.short_answer}. {quoted}" if found.short_answer else quoted
+        text += _dated(citations[0].publish_date)
         return Answer(
             question=question,
             answer=text,
@@ -322,6 +324,15 @@ def _merge_short_mentions(
             target = max(longer, key=lambda k: len(evidence[k]))
             merged[target] += merged.pop(key)
     return merged
+
+
+def _dated(publish_date: str | None) -> str:
+    """' (as of 12 Sep 2026)': news answers say when their main source was published."""
+    try:
+        day = date.fromisoformat(publish_date) if publish_date else None
+    except ValueError:
+        return ""
+    return f" (as of {day.day} {day:%b %Y})" if day else ""
 
 
 def _citation(n: int, scored: ScoredChunk, sentence: Sentence) -> Citation:
