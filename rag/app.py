@@ -64,14 +64,24 @@ class App:
         return HybridRetriever(self.catalog, self.dense, self.embedder, self.settings.retrieve)
 
     @cached_property
-    def service(self):  # -> CitechatService
+    def answerer(self):  # -> ExtractiveAnswerer | LLMAnswerer
         from rag.extractive import ExtractiveAnswerer
+
+        cfg = self.settings.answer
+        extractive = ExtractiveAnswerer(embedder=self.embedder, **_threshold(cfg.min_support))
+        if cfg.mode != "llm":
+            return extractive
+        from rag.llm.answerer import LLMAnswerer
+
+        return LLMAnswerer.from_settings(self.settings.llm, fallback=extractive)
+
+    @cached_property
+    def service(self):  # -> CitechatService
         from rag.service import CitechatService
 
         cfg = self.settings.answer
-        answerer = ExtractiveAnswerer(embedder=self.embedder, **_threshold(cfg.min_support))
         return CitechatService(
-            self.retriever, answerer, answer_k=cfg.top_k, mode=cfg.mode,
+            self.retriever, self.answerer, answer_k=cfg.top_k, mode=cfg.mode,
             time_settings=self.settings.time,
         )
 

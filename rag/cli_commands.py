@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.app import App, build_app
 from rag.errors import ConfigError, IngestError
+from rag.llm.render import render_verification
 from rag.protocols import SearchFilters
 from rag.render import render_answer, render_results
 from rag.settings import load_settings
@@ -20,6 +21,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _register_ingest(sub, common)
     _register_retrieve(sub, common)
     _register_ask(sub, common)
+    from rag.llm.cli import register_chat  # `citechat chat`
+
+    register_chat(sub, common)
     p = sub.add_parser("stats", parents=[common], help="show what the collection holds")
     p.set_defaults(run=cmd_stats)
     from ui.cli import register as register_ui  # ui.cli imports make_app from here
@@ -142,6 +146,8 @@ def _register_ask(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_arg_date, metavar="YYYY-MM-DD",
                    help="answer as on this date (default today): later documents are not read, "
                    "'this week' or 'on Monday' count back from it")
+    p.add_argument("--stream", action="store_true",
+                   help="LLM mode: print the answer as it is written, then the verified answer")
     _add_search_flags(p)
     p.set_defaults(run=cmd_ask)
 
@@ -152,8 +158,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     app = make_app(args)
     if args.questions:
         return _ask_batch(app, args)
+    if args.stream and not args.json:
+        from rag.llm.cli import stream_ask
+
+        return stream_ask(app, args.question, args.k, _filters(args), args.as_of)
     answer = app.service.ask(args.question, args.k, _filters(args), args.as_of)
-    print(answer.model_dump_json() if args.json else render_answer(answer))
+    shown = [render_answer(answer), render_verification(answer)]
+    print(answer.model_dump_json() if args.json else "\n\n".join(filter(None, shown)))
     return 0
 
 

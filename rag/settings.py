@@ -88,12 +88,35 @@ class TimeSettings(_Section):
 
 
 class LLMSettings(_Section):
-    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint URL.")
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint URL; unset = OPENAI_BASE_URL."
+    )
     model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
-    api_key: SecretStr | None = Field(default=None, description="API key; never logged.")
+    api_key: SecretStr | None = Field(
+        default=None, description="API key; unset = OPENAI_API_KEY. Never logged."
+    )
     temperature: float = Field(default=0.0, ge=0, le=2)
-    max_tokens: int = Field(default=512, ge=1)
-    timeout_s: float = Field(default=60.0, gt=0)
+    max_tokens: int = Field(default=512, ge=1, description="Most tokens the model may write.")
+    timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for one reply.")
+    context_tokens: int = Field(
+        default=8192, ge=256, description="Model context window; sources are trimmed to fit."
+    )
+    max_retries: int = Field(default=2, ge=0, le=10, description="Retries on HTTP 429 and 5xx.")
+    backoff_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles each time.")
+    unsupported: Literal["mark", "drop"] = Field(
+        default="mark", description="Sentences no source supports: mark them with ⚠, or drop them."
+    )
+    system_role: bool = Field(
+        default=True, description="False: send the rules in the user message (models without "
+        "a system role, e.g. Gemma)."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_has_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:8080/v1")
+        return value or None
 
 
 class UISettings(_Section):

@@ -6,6 +6,8 @@ Offsets (`start`, `end`) are always character offsets into the *cleaned* documen
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -62,6 +64,27 @@ class RetrievedRef(BaseModel):
     score: float
 
 
+Verdict = Literal["supported", "wrongly_cited", "citation_added", "unsupported", "not_a_claim"]
+
+
+class SentenceCheck(BaseModel):
+    """How one sentence of a generated answer was checked against the retrieved chunks.
+
+    `cited`: the source numbers the model wrote; `citations`: the `[n]` the shown answer
+    carries for it; `chunk_ids`: the chunks that support it; `support`: the match score.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    sentence: str
+    verdict: Verdict
+    cited: list[int] = Field(default_factory=list)
+    citations: list[int] = Field(default_factory=list)
+    chunk_ids: list[str] = Field(default_factory=list)
+    support: float = 0.0
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     """What `ask` returns: an answer whose `[n]` markers map to `citations`, or a refusal."""
 
@@ -75,3 +98,6 @@ class Answer(BaseModel):
     retrieved: list[RetrievedRef] = Field(default_factory=list)
     mode: str = "extractive"
     latency_ms: float = 0.0
+    verification: list[SentenceCheck] | None = Field(
+        default=None, description="Per-sentence checks of a generated answer; null otherwise."
+    )

@@ -11,7 +11,7 @@ from rag.cli import main
 pytestmark = pytest.mark.integration
 
 ANSWER_KEYS = {"question", "answer", "short_answer", "refused", "citations", "retrieved",
-               "mode", "latency_ms"}
+               "mode", "latency_ms", "verification"}
 CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "url", "publish_date", "quote", "start", "end"}
 
 
