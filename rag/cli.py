@@ -23,6 +23,9 @@ EPILOG = """examples:
   citechat ask "How many people died in the Carrow flood?"
   citechat ask --questions qs.jsonl --json --out answers.jsonl
   citechat retrieve "stadium vote" -k 5 --json
+  citechat ask --mode llm "…"                     generative answer, every sentence verified
+  citechat chat                                  a conversation; follow-ups keep the context
+  citechat eval --dataset sample --against baseline   regression gate on answer quality
   citechat stats
   citechat ui --port 7860                        chat in the browser (http://127.0.0.1:7860)
   citechat feedback export feedback.jsonl        thumbs up/down → eval dataset

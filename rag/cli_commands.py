@@ -35,7 +35,14 @@ def make_app(args: argparse.Namespace) -> App:
     overrides: dict[str, Any] = {"data_dir": args.data_dir, "collection": args.collection}
     if args.chroma_url:
         overrides["chroma"] = {"url": args.chroma_url}
+    if getattr(args, "mode", None):
+        overrides["answer"] = {"mode": args.mode}
     return build_app(load_settings(args.config, **overrides))
+
+
+def add_mode_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", choices=["extractive", "llm"],
+                   help="answer mode (answer.mode; llm needs llm.base_url or OPENAI_API_KEY)")
 
 
 def _filters(args: argparse.Namespace) -> SearchFilters | None:
@@ -143,6 +150,7 @@ def _register_ask(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
                    help='answer every line {"id": ..., "question": ...}; one JSON line each')
     p.add_argument("--out", type=Path, help="with --questions: write the JSON lines here")
+    add_mode_flag(p)
     p.add_argument("--as-of", type=_arg_date, metavar="YYYY-MM-DD",
                    help="answer as on this date (default today): later documents are not read, "
                    "'this week' or 'on Monday' count back from it")

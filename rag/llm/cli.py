@@ -30,6 +30,9 @@ def register_chat(sub: Any, common: argparse.ArgumentParser) -> None:
         "rewritten into standalone questions before retrieval (by the model in LLM mode, by "
         "carrying over the previous question's names otherwise).",
     )
+    from rag.cli_commands import add_mode_flag
+
+    add_mode_flag(p)
     p.add_argument("-k", type=int, help="passages per answer (default: answer.top_k)")
     p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="answer as on this date (default: today)")
