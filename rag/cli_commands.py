@@ -29,6 +29,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from ui.cli import register as register_ui  # ui.cli imports make_app from here
 
     register_ui(sub, common)
+    from evals.cli import register as register_eval
+
+    register_eval(sub, common)
 
 
 def make_app(args: argparse.Namespace) -> App:

@@ -1,0 +1,1 @@
+"""One metric per module; each returns a typed result with an explicit `status`, never NaN."""

@@ -1,0 +1,125 @@
+"""The markdown report: verdict, config diff, metric table, regressions first, then the rest.
+
+Pure functions of an `EvalRun` and an optional `GateReport`; `write_reports` also writes the
+self-contained HTML report (`evals/report_html.py`) and the run itself as JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from evals.gate import Flip, GateReport, MetricRow
+from evals.results import METRICS, EvalRun, QuestionResult
+
+
+def _fmt(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:+.3f}" if signed else f"{value:.3f}"
+
+
+def verdict(gate: GateReport | None) -> str:
+    if gate is None:
+        return "NO BASELINE"
+    return "PASS" if gate.passed else "FAIL"
+
+
+def metric_rows(run: EvalRun, gate: GateReport | None) -> list[MetricRow]:
+    """The gate's rows, or rows with the current values only when there is no baseline."""
+    if gate is not None:
+        return gate.rows
+    return [MetricRow(name=m.name, higher_is_better=m.higher_is_better, baseline=None,
+                      now=run.aggregates[m.name].value,
+                      status="ok" if run.aggregates[m.name].value is not None else "n/a")
+            for m in METRICS]
+
+
+def metric_table(run: EvalRun, gate: GateReport | None) -> list[str]:
+    lines = ["| metric | n | baseline | now | change | 95% interval | floor | status |",
+             "|---|---:|---:|---:|---:|---|---:|---|"]
+    for row in metric_rows(run, gate):
+        arrow = "" if row.higher_is_better else " (lower is better)"
+        interval = "" if row.low is None else f"{row.low:+.3f} .. {row.high:+.3f}"
+        lines.append(
+            f"| {row.name}{arrow} | {run.aggregates[row.name].n} | {_fmt(row.baseline)} | "
+            f"{_fmt(row.now)} | {_fmt(row.change, True)} | {interval} | {_fmt(row.floor)} | "
+            f"{row.status} |"
+        )
+    return lines
+
+
+def tag_table(questions: Sequence[QuestionResult]) -> list[str]:
+    by_tag: dict[str, list[bool]] = defaultdict(list)
+    for q in questions:
+        for tag in q.tags or ["(none)"]:
+            by_tag[tag].append(q.passed)
+    lines = ["| tag | questions | pass rate |", "|---|---:|---:|"]
+    lines += [f"| {tag} | {len(v)} | {sum(v) / len(v):.3f} |" for tag, v in sorted(by_tag.items())]
+    return lines
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split()).replace("|", "\\|")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_flip(flip: Flip) -> list[str]:
+    """Old vs new answer, why it fails now, and a failing sentence beside its cited snippet."""
+    new = flip.new
+    lines = [f"### {flip.id}: {_one_line(flip.question, 160)}", "",
+             f"- gold: {new.gold_answer or ('(refusal)' if new.expect_refusal else 'n/a')}",
+             f"- baseline answer: {_one_line(flip.old.answer.answer)}",
+             f"- now: {_one_line(new.answer.answer)}",
+             f"- fails because: {'; '.join(new.fail_reasons)}"]
+    for s in new.faithfulness.sentences:
+        if s.verdict in ("unsupported", "wrongly_cited"):
+            lines += [f"- {s.verdict} sentence: > {_one_line(s.sentence)}",
+                      f"  - cited {s.markers}: > {_one_line(s.cited_text) or '(nothing)'}",
+                      f"  - {s.reason}"]
+            break
+    return [*lines, ""]
+
+
+def render_markdown(run: EvalRun, gate: GateReport | None) -> str:
+    """The whole report as markdown."""
+    lines = [f"# Eval report: {run.dataset} — {verdict(gate)}", "",
+             f"{len(run.questions)} questions · dataset {run.dataset_sha} · config "
+             f"{run.config_hash} · {run.created}", ""]
+    if gate is not None:
+        lines += ["## Verdict", ""] + [f"- {r}" for r in gate.reasons or ["no regression found"]]
+        lines += [f"- McNemar (per-question pass/fail): {gate.mcnemar_b} pass→fail, "
+                  f"{gate.mcnemar_c} fail→pass, p = {gate.mcnemar_p:.4f}", ""]
+        lines += ["## Config changes (baseline → now)", ""]
+        lines += ([f"- `{k}`: {old!r} → {new!r}" for k, old, new in gate.config_changes]
+                  or ["- none"]) + [""]
+    lines += ["## Metrics", "", *metric_table(run, gate), ""]
+    if gate is not None:
+        lines += [f"## Regressions: {len(gate.regressions)} question(s) flipped pass → fail", ""]
+        for flip in gate.regressions:
+            lines += describe_flip(flip)
+        fixed = ", ".join(f.id for f in gate.fixes) or "none"
+        lines += [f"## Fixed (fail → pass): {fixed}", ""]
+        if gate.only_in_baseline or gate.only_now:
+            lines += [f"- only in baseline: {', '.join(gate.only_in_baseline) or '-'}",
+                      f"- new questions: {', '.join(gate.only_now) or '-'}", ""]
+    failing = [q for q in run.questions if not q.passed]
+    lines += [f"## Failing now: {len(failing)}", "", "| id | reasons |", "|---|---|"]
+    lines += [f"| {q.id} | {_one_line('; '.join(q.fail_reasons), 200)} |" for q in failing]
+    lines += ["", "## Pass rate by tag", "", *tag_table(run.questions), ""]
+    if run.warnings:
+        lines += ["## Dataset warnings", "", *[f"- {w}" for w in run.warnings], ""]
+    return "\n".join(lines)
+
+
+def write_reports(run: EvalRun, gate: GateReport | None, out: Path) -> list[Path]:
+    """Write report.md, report.html and run.json under `out`; return their paths."""
+    from evals.report_html import render_html
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.md", out / "report.html", out / "run.json"]
+    paths[0].write_text(render_markdown(run, gate), encoding="utf-8")
+    paths[1].write_text(render_html(run, gate), encoding="utf-8")
+    paths[2].write_text(run.model_dump_json(indent=1), encoding="utf-8")
+    return paths
