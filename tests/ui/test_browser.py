@@ -213,10 +213,11 @@ def test_upload_a_file_then_ask_about_it(page, tmp_path):
                    "during the cold snap in February, the Glenmoor Apiary Society said.")
     page.get_by_text("Settings and documents").click()
     page.set_input_files("#upload input[type=file]", str(doc))
-    page.wait_for_selector("#upload >> text=glenmoor-bees.txt")
+    page.wait_for_selector("#upload >> text=glenmoor-bees.txt", timeout=90_000)
     page.click("#add-docs")
     page.wait_for_function(
-        "document.querySelector('#upload-summary textarea').value.includes('added 1')")
+        "document.querySelector('#upload-summary textarea').value.includes('added 1')",
+        timeout=90_000)
     ask(page, "How many hives did the Glenmoor beekeepers lose?")
     assert "lost 412 hives" in page.locator("#sources").inner_text()  # cited or closest
 
