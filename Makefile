@@ -19,7 +19,7 @@ install: $(STAMP)
 ## Ingest the sample corpus into the default data dir and answer a question from it.
 demo: install
 	$(VENV)/bin/citechat ingest samples/corpus
-	$(VENV)/bin/citechat ask "How many people died in the Carrow flood?"
+	$(VENV)/bin/citechat ask "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"
 
 ## The whole test suite (unit + integration: real Chroma server, real model, offline check).
 test: install
