@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.app import App, build_app
 from rag.errors import ConfigError, IngestError
+from rag.filters import make_filters, parse_day
 from rag.llm.render import render_verification
 from rag.protocols import SearchFilters
 from rag.render import render_answer, render_results
@@ -49,15 +50,15 @@ def add_mode_flag(p: argparse.ArgumentParser) -> None:
 
 
 def _filters(args: argparse.Namespace) -> SearchFilters | None:
-    if not (args.since or args.until or args.source):
-        return None
-    return SearchFilters(since=args.since, until=args.until, source=args.source)
+    return make_filters(args.since, args.until, args.source, as_of=getattr(args, "as_of", None))
 
 
 def _add_search_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("-k", type=int, help="number of passages (default: from settings)")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="only documents published on/after")
-    p.add_argument("--until", metavar="YYYY-MM-DD", help="only documents published on/before")
+    p.add_argument("--since", type=_arg_date, metavar="YYYY-MM-DD",
+                   help="only documents published on/after (drops undated ones)")
+    p.add_argument("--until", type=_arg_date, metavar="YYYY-MM-DD",
+                   help="only documents published on/before (keeps undated ones)")
     p.add_argument("--source", help="only documents from this source (exact name)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
@@ -186,11 +187,12 @@ def _iso_date(value: str) -> date:
         raise ConfigError(f"as-of date {value!r} is not an ISO date like 2026-09-14") from None
 
 
-def _arg_date(value: str) -> date:
+def _arg_date(value: str) -> date | None:
+    """A YYYY-MM-DD flag value (blank = not given), checked as the UI checks its fields."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO date like 2026-09-14") from None
+        return parse_day(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from rag.app import App  # noqa: E402
 from rag.errors import CitechatError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
+from ui.filters import AS_OF, SINCE, SOURCE, UNTIL  # noqa: E402
 from ui.handlers import EXTRACTIVE, ChatHandlers  # noqa: E402
 from ui.session import AppPool, Session  # noqa: E402
 from ui.uploads import ALLOWED_EXTENSIONS, MAX_BYTES  # noqa: E402
@@ -69,6 +70,7 @@ def build_ui(
                                      elem_id="comment")
                 status = gr.Markdown(elem_id="status")
             with gr.Column(scale=2):
+                filters = filter_fields()
                 sources = gr.HTML(render.empty_sources_html(), elem_id="sources")
         with gr.Accordion("Settings and documents", open=False, elem_id="settings"):
             with gr.Row():
@@ -87,13 +89,16 @@ def build_ui(
         def take(text: str) -> tuple[str, str]:
             return "", text
 
-        def chat(text: str, state: Session, k_: float, mode_: str) -> Iterator[tuple[Any, ...]]:
-            yield from handlers.chat(text, state, int(k_), mode_)
+        def chat(text: str, state: Session, k_: float, mode_: str, as_of: str, since: str,
+                 until: str, source: str) -> Iterator[tuple[Any, ...]]:
+            yield from handlers.chat(text, state, int(k_), mode_, as_of=as_of, since=since,
+                                     until=until, source=source)
 
         for trigger, visibility in ((question.submit, "public"), (ask.click, "undocumented")):
             trigger(take, [question], [question, pending], queue=False, api_name="take",
                     api_visibility=visibility).then(
-                chat, [pending, session, k, mode], [chatbot, sources, session], api_name="chat",
+                chat, [pending, session, k, mode, *filters], [chatbot, sources, session],
+                api_name="chat",
                 api_visibility=visibility, concurrency_id="chat",
                 concurrency_limit=CHAT_CONCURRENCY,
             )
@@ -147,6 +152,27 @@ def build_ui(
         demo.load(lambda: gr.Dropdown(choices=pool.choices()), None, [collection],
                   api_visibility="undocumented")
     return demo
+
+
+def filter_fields() -> list[gr.Textbox]:
+    """The folded Filters fields, in the order `ChatHandlers.chat` takes them: as of, since,
+    until, source (checked there, so a bad value becomes a message in the chat)."""
+    with gr.Accordion("Filters", open=False, elem_id="filters"):
+        return [
+            _date_box(AS_OF, "as-of", "answer as on this day: later documents are not read "
+                      "(empty: today)"),
+            _date_box(SINCE, "since", "only documents published on/after (drops undated ones)"),
+            _date_box(UNTIL, "until", "only documents published on/before (keeps undated ones)"),
+            gr.Textbox(label=f"{SOURCE} (exact name)", elem_id="source", max_lines=1,
+                       placeholder="e.g. Valley Wire",
+                       info="as shown in the sources panel: the JSONL 'source' field or the "
+                       "page's site name, not a web address; case matters"),
+        ]
+
+
+def _date_box(label: str, elem_id: str, info: str) -> gr.Textbox:
+    return gr.Textbox(label=label, elem_id=elem_id, info=info, placeholder="YYYY-MM-DD",
+                      max_lines=1)
 
 
 def warm(app: App) -> None:

@@ -1,7 +1,8 @@
 """Thumbs up/down on answers, kept in `data_dir/feedback.sqlite` and exported as an eval dataset.
 
 Every rating is one row holding what is needed to replay it: the question, the answer text, the
-citations (JSON), the retrieved chunk ids and the settings used. Rating the same answer again adds
+citations (JSON), the retrieved chunk ids and the settings used (k, mode, collection, and the
+as-of date and since/until/source filters the user set). Rating the same answer again adds
 a row; the export keeps the latest row per answer. The schema only ever grows: each entry of
 `MIGRATIONS` runs once, in order, and is recorded in `schema_version`.
 
@@ -15,15 +16,17 @@ a row; the export keeps the latest row per answer. The schema only ever grows: e
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from rag.errors import StoreError
+from rag.protocols import SearchFilters
 from rag.types import Answer
 
 FILE_NAME = "feedback.sqlite"
@@ -48,6 +51,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             k INTEGER NOT NULL
         );
         CREATE INDEX feedback_answer ON feedback (answer_id);
+    """),
+    ("add as_of and filters", """
+        ALTER TABLE feedback ADD COLUMN as_of TEXT;
+        ALTER TABLE feedback ADD COLUMN filters_json TEXT
     """),
 ]
 
@@ -76,22 +83,24 @@ class FeedbackStore:
 
     def add(
         self, answer: Answer, *, up: bool, answer_id: str, collection: str, mode: str, k: int,
-        comment: str = "",
+        comment: str = "", as_of: date | None = None, filters: SearchFilters | None = None,
     ) -> int:
-        """Record a rating of `answer`; returns the new row id."""
+        """Record a rating of `answer` (asked as of `as_of`, under `filters`, when the user set
+        them); returns the new row id."""
         row = (
             answer_id, datetime.now(UTC).isoformat(timespec="seconds"), 1 if up else -1,
             comment.strip(), answer.question, answer.answer, answer.short_answer,
             int(answer.refused),
             json.dumps([c.model_dump() for c in answer.citations], ensure_ascii=False),
             json.dumps([r.model_dump() for r in answer.retrieved], ensure_ascii=False),
-            collection, mode, k,
+            collection, mode, k, as_of.isoformat() if as_of else None,
+            json.dumps(dataclasses.asdict(filters), ensure_ascii=False) if filters else None,
         )
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (answer_id, created_at, rating, comment, question, answer, "
-                "short_answer, refused, citations_json, retrieved_json, collection, mode, k) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row,
+                "short_answer, refused, citations_json, retrieved_json, collection, mode, k, "
+                "as_of, filters_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row,
             )
             return int(cursor.lastrowid or 0)
 
@@ -117,18 +126,26 @@ class FeedbackStore:
 
 
 def to_eval_item(row: dict[str, Any]) -> dict[str, Any]:
-    """One feedback row as an eval item: a thumbs-up answer becomes the gold standard."""
+    """One feedback row as an eval item: a thumbs-up answer becomes the gold standard.
+
+    The user's as-of date becomes `as_of`; the dataset has no field for since/until/source, so
+    an answer found under them is tagged `filtered` (its gold may need those filters)."""
     up = row["rating"] > 0
     citations = json.loads(row["citations_json"])
     docs = list(dict.fromkeys(c["doc_id"] for c in citations))
+    when = {"as_of": row["as_of"]} if row.get("as_of") else {}
+    tags = ["feedback", "up" if up else "down"]
+    if row.get("filters_json"):
+        tags.append("filtered")
     return {
         "id": f"fb-{row['id']}",
         "question": row["question"],
+        **when,
         "answers": [[row["short_answer"]]] if up and row["short_answer"] else [],
         "gold_docs": docs if up else [],
         "gold_quotes": [c["quote"] for c in citations] if up else [],
         "expect_refusal": bool(row["refused"]) and up,
-        "tags": ["feedback", "up" if up else "down"],
+        "tags": tags,
         "comment": row["comment"],
     }
 

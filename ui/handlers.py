@@ -3,6 +3,7 @@
 >>> handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
 >>> for messages, sources, session in handlers.chat("Who won?", session, k=5):  # doctest: +SKIP
 ...     pass
+>>> updates = handlers.chat("Who won?", session, 5, as_of="2026-09-12")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from rag.errors import CitechatError
+from rag.protocols import SearchFilters
 from rag.types import Answer, ScoredChunk
 from ui import render
 from ui.conversation import carry_over
 from ui.feedback import FeedbackStore
+from ui.filters import parse_filters
 from ui.session import AppPool, Session, Turn
 from ui.uploads import UploadSummary, ingest_uploads
 
@@ -49,10 +53,14 @@ class ChatHandlers:
     # --- asking ---------------------------------------------------------------------------
 
     def chat(
-        self, question: str, session: Session, k: int, mode: str = EXTRACTIVE
+        self, question: str, session: Session, k: int, mode: str = EXTRACTIVE, *,
+        as_of: str = "", since: str = "", until: str = "", source: str = "",
     ) -> Iterator[Update]:
         """Yield (messages, sources HTML, session): the question at once, then the answer growing
-        word by word, then the final answer with linked `[n]` markers."""
+        word by word, then the final answer with linked `[n]` markers.
+
+        `as_of`, `since`, `until` (YYYY-MM-DD) and `source` are the Filters fields as typed;
+        blank ones are not set, a bad one is answered with an error message in the chat."""
         question = question.strip()
         if not question:
             yield list(session.messages), render.empty_sources_html(), session
@@ -62,29 +70,39 @@ class ChatHandlers:
         previous = session.turns[-1].searched if session.turns else None
         searched = carry_over(question, previous)
         try:
-            answer, chunks = self._ask(session.collection, searched, int(k))
+            filters, day = parse_filters(as_of, since, until, source)
+            answer, chunks = self._ask(session.collection, searched, int(k), filters, day)
         except CitechatError as exc:
             log.warning("answering %r failed: %s", question, exc)
-            why = render.escape_text(str(exc))
-            message = f'<div class="answer error">Cannot answer: {why}</div>'
-            session.messages.append({"role": "assistant", "content": message})
-            yield list(session.messages), render.empty_sources_html(), session
+            yield self._error(session, str(exc))
             return
         note = f"Searched for: {searched}" if searched != question else ""
         if mode != EXTRACTIVE:
             note = (note + " — " if note else "") + "LLM mode is not wired in yet; extractive used"
-        yield from self._stream(session, answer, chunks, note, int(k))
+        turn = Turn(answer_id=uuid.uuid4().hex, searched=answer.question, answer=answer,
+                    chunks=list(chunks), collection=session.collection, mode=EXTRACTIVE,
+                    k=int(k), message_index=len(session.messages),  # right after the question
+                    filters=filters, as_of=day)
+        yield from self._stream(session, turn, note)
 
-    def _ask(self, collection: str, question: str, k: int) -> tuple[Answer, list[ScoredChunk]]:
+    def _ask(
+        self, collection: str, question: str, k: int, filters: SearchFilters | None,
+        as_of: date | None,
+    ) -> tuple[Answer, list[ScoredChunk]]:
         with self.pool.use(collection) as app:
-            return app.service.ask_with_chunks(question, k)
+            return app.service.ask_with_chunks(question, k, filters, as_of)
 
-    def _stream(
-        self, session: Session, answer: Answer, chunks: list[ScoredChunk], note: str, k: int
-    ) -> Iterator[Update]:
-        sources = render.sources_html(answer, chunks)
+    @staticmethod
+    def _error(session: Session, why: str) -> Update:
+        message = f'<div class="answer error">Cannot answer: {render.escape_text(why)}</div>'
+        session.messages.append({"role": "assistant", "content": message})
+        return list(session.messages), render.empty_sources_html(), session
+
+    def _stream(self, session: Session, turn: Turn, note: str) -> Iterator[Update]:
+        """Stream `turn.answer` into the chat as the next message, then record `turn`."""
+        answer, index = turn.answer, turn.message_index
+        sources = render.sources_html(answer, turn.chunks, turn.filters, turn.as_of)
         session.messages.append({"role": "assistant", "content": ""})
-        index = len(session.messages) - 1
         for prefix in render.stream_words(answer.answer, self.stream_step):
             html = render.answer_html(prefix, refused=answer.refused, final=False, note=note)
             session.messages[index] = {"role": "assistant", "content": html}
@@ -93,11 +111,7 @@ class ChatHandlers:
                 time.sleep(self.stream_delay)
         final = render.answer_html(answer.answer, refused=answer.refused, note=note)
         session.messages[index] = {"role": "assistant", "content": final}
-        session.turns.append(Turn(
-            answer_id=uuid.uuid4().hex, searched=answer.question, answer=answer,
-            chunks=list(chunks), collection=session.collection, mode=EXTRACTIVE, k=k,
-            message_index=index,
-        ))
+        session.turns.append(turn)
         yield list(session.messages), sources, session
 
     def sources_for(self, message_index: int, session: Session) -> str:
@@ -105,7 +119,7 @@ class ChatHandlers:
         turn = session.turn_at(message_index)
         if turn is None:
             return render.empty_sources_html()
-        return render.sources_html(turn.answer, turn.chunks)
+        return render.sources_html(turn.answer, turn.chunks, turn.filters, turn.as_of)
 
     # --- feedback -------------------------------------------------------------------------
 
@@ -121,7 +135,8 @@ class ChatHandlers:
         if turn is None:
             return "Ask a question first, then rate its answer."
         self.store.add(turn.answer, up=up, answer_id=turn.answer_id, collection=turn.collection,
-                       mode=turn.mode, k=turn.k, comment=comment)
+                       mode=turn.mode, k=turn.k, comment=comment, as_of=turn.as_of,
+                       filters=turn.filters)
         return f"Thanks — saved {'👍' if up else '👎'} for “{turn.answer.question}”."
 
     # --- collections and uploads ----------------------------------------------------------

@@ -13,8 +13,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 from urllib.parse import urlsplit
 
+from rag.protocols import SearchFilters
 from rag.types import Answer, Chunk, Citation, ScoredChunk
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -39,6 +41,8 @@ CSS = """
 .sources .src-text { white-space: pre-wrap; margin: .4em 0 0 0; }
 .sources mark { background: #fde68a; color: inherit; }
 .sources .refusal-note { color: #78350f; font-weight: 600; }
+.sources .filters { font-size: .85em; margin: 0 0 .6em 0; padding: .2em .5em;
+  background: #eff6ff; border-radius: 4px; }
 """
 
 
@@ -134,18 +138,39 @@ def _unused_source(rank: int, chunk: Chunk) -> str:
             f'<div class="src-text">{escape_text(chunk.text)}</div></li>')
 
 
-def sources_html(answer: Answer, chunks: Sequence[ScoredChunk]) -> str:
-    """The sources panel: each citation with title, date, source/URL and its chunk, the quoted
-    span in `<mark>`; for a refusal, the closest passages marked "not used"."""
+def filters_html(filters: SearchFilters | None, as_of: date | None = None) -> str:
+    """The filters an answer was found under, as one escaped line; '' when none was set.
+
+    >>> filters_html(SearchFilters(source="Valley Wire"), date(2026, 9, 12))[:40]
+    '<p class="filters">Filters: as of 2026&#'
+    """
+    parts = [f"as of {as_of.isoformat()}"] if as_of else []
+    if filters:
+        parts += [f"{name} {value}" for name, value in
+                  (("since", filters.since), ("until", filters.until), ("source", filters.source))
+                  if value]
+    if not parts:
+        return ""
+    return f'<p class="filters">Filters: {escape_text(" · ".join(parts))}</p>'
+
+
+def sources_html(
+    answer: Answer, chunks: Sequence[ScoredChunk], filters: SearchFilters | None = None,
+    as_of: date | None = None,
+) -> str:
+    """The sources panel: the filters line (if any), then each citation with title, date,
+    source/URL and its chunk, the quoted span in `<mark>`; for a refusal, the closest passages
+    marked "not used"."""
+    shown = filters_html(filters, as_of)
     if answer.refused or not answer.citations:
         items = "".join(_unused_source(i, s.chunk) for i, s in
                         enumerate(chunks[:CLOSEST_SHOWN], start=1))
         lead = escape_text(REFUSAL_LEAD)
         note = f'<p class="refusal-note">{lead} Closest passages (not used):</p>'
-        return f'<div class="sources">{note}<ol>{items}</ol></div>'
+        return f'<div class="sources">{shown}{note}<ol>{items}</ol></div>'
     by_id = {s.chunk.chunk_id: s.chunk for s in chunks}
     items = "".join(_cited_source(c, by_id.get(c.chunk_id)) for c in answer.citations)
-    return f'<div class="sources"><ol>{items}</ol></div>'
+    return f'<div class="sources">{shown}<ol>{items}</ol></div>'
 
 
 def empty_sources_html() -> str:

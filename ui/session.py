@@ -7,10 +7,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rag.app import App, build_app
+from rag.protocols import SearchFilters
 from rag.types import Answer, ScoredChunk
 
 _COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$")  # as in rag.settings
@@ -28,6 +30,8 @@ class Turn:
     mode: str
     k: int
     message_index: int  # position of the answer in `Session.messages`
+    filters: SearchFilters | None = None  # the user's since/until/source, if any
+    as_of: date | None = None  # the user's as-of date; None = the day it was asked
 
 
 @dataclass

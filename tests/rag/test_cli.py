@@ -64,6 +64,26 @@ def test_retrieve_json_lists_ranked_chunks(data_dir, capsys):
     assert "flood" in first["doc_id"]
 
 
+def test_retrieve_filters_by_date_and_source(data_dir, capsys):
+    assert main(["retrieve", "--data-dir", str(data_dir), "-k", "5", "--json", "--source",
+                 "Valley Wire", "--until", "2026-09-06", "Carrow flood death toll"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results and {r["source"] for r in results} == {"Valley Wire"}
+    assert all(r["publish_date"] <= "2026-09-06" for r in results)
+
+
+def test_bad_filter_dates_are_named_not_a_traceback(data_dir, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["retrieve", "--data-dir", str(data_dir), "--since", "2026-13-01", "flood"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --since: '2026-13-01' is not a date (use YYYY-MM-DD" in err
+    assert main(["retrieve", "--data-dir", str(data_dir), "--since", "2026-09-10", "--until",
+                 "2026-09-01", "flood"]) == 2
+    err = capsys.readouterr().err
+    assert "since 2026-09-10 is after until 2026-09-01" in err and "Traceback" not in err
+
+
 def test_ask_json_follows_the_documented_schema(data_dir, capsys):
     assert main(["ask", "--data-dir", str(data_dir), "--json",
                  "How many people had died in the Carrow flood by 10 September?"]) == 0

@@ -3,6 +3,7 @@ no request to any host but the local server (the browser's and this process's so
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import sqlite3
@@ -25,6 +26,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 TIMEOUT_MS = 30_000
 QUESTION = "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"  # q058, sample.jsonl
+FLOOD = "How many people had died in the Carrow Valley floods?"
+AS_OF = "2026-09-07"  # flood reports: 09-03 and 09-06 before it, 09-10 and 09-22 after
 HOSTILE = (
     "Quillbury council website notice\n\n"
     "The Quillbury council said on Tuesday that the code <script>window.__pwned=1</script> was "
@@ -234,3 +237,20 @@ def test_hostile_document_and_question_show_as_text(page):
     assert '<img src=x onerror="window.__pwned=1">' in sources
     assert "${window.__pwned=1}" in sources
     assert '<img src=x onerror="window.__pwned=2">' in page.locator("#chat").inner_text()
+
+
+def _source_dates(page: Any) -> list[str]:
+    metas = page.locator("#sources .src-meta").all_inner_texts()
+    return [day for meta in metas for day in re.findall(r"\d{4}-\d{2}-\d{2}", meta)]
+
+
+def test_as_of_filter_keeps_later_documents_out_of_the_sources(page):
+    ask(page, FLOOD)
+    assert max(_source_dates(page)) > AS_OF  # unfiltered, the later reports are found
+    page.locator("#filters").get_by_text("Filters", exact=True).click()
+    page.locator("#as-of").locator("input, textarea").fill(AS_OF)
+    ask(page, FLOOD)
+    page.wait_for_selector("#sources .filters")
+    assert page.locator("#sources .filters").inner_text() == f"Filters: as of {AS_OF}"
+    dates = _source_dates(page)
+    assert dates and all(day <= AS_OF for day in dates), dates

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 
+from rag.protocols import SearchFilters
 from rag.types import Answer, Citation, RetrievedRef
 from ui.feedback import MIGRATIONS, FeedbackStore, migrate
 
@@ -90,3 +92,31 @@ def test_export_with_no_feedback_writes_an_empty_file(tmp_path):
     out = tmp_path / "fb.jsonl"
     assert FeedbackStore.for_data_dir(tmp_path / "none").export_dataset(out) == 0
     assert out.read_text() == ""
+
+
+def test_a_store_from_before_filters_migrates_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "feedback.sqlite"
+    with sqlite3.connect(path) as db:  # the schema as the first release left it
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                   "applied_at TEXT NOT NULL)")
+        db.executescript(MIGRATIONS[0][1])
+        db.execute("INSERT INTO schema_version VALUES (1, ?, '2026-09-01T00:00:00+00:00')",
+                   (MIGRATIONS[0][0],))
+        db.execute("INSERT INTO feedback (answer_id, created_at, rating, question, answer, "
+                   "refused, citations_json, retrieved_json, collection, mode, k) "
+                   "VALUES ('old', 'x', 1, 'Old?', 'Yes.', 0, '[]', '[]', 'news', 'extractive', 8)")
+    store = FeedbackStore(path)
+    _add(store, _answer(), True, "new")
+    store.add(_answer("Then?"), up=True, answer_id="dated", collection="news", mode="extractive",
+              k=8, as_of=date(2026, 9, 10), filters=SearchFilters(until="2026-09-08"))
+    old, new, dated = store.rows()
+    assert (old["answer_id"], old["as_of"], old["filters_json"]) == ("old", None, None)
+    assert new["as_of"] is None and new["filters_json"] is None
+    assert dated["as_of"] == "2026-09-10"
+    assert json.loads(dated["filters_json"]) == {"since": None, "until": "2026-09-08",
+                                                 "source": None}
+    out = tmp_path / "fb.jsonl"
+    assert store.export_dataset(out) == 3
+    items = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [i.get("as_of") for i in items] == [None, None, "2026-09-10"]
+    assert [i["tags"][-1] for i in items] == ["up", "up", "filtered"]

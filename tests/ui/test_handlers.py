@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import json
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from rag.errors import StoreError
+from rag.protocols import SearchFilters
 from ui.feedback import FeedbackStore
 from ui.handlers import ChatHandlers
 from ui.session import AppPool, Session, list_collections
@@ -30,14 +34,45 @@ def app(make_app, tmp_path):
     return app
 
 
+# One story told twice: the delay (early, Carrow Courier), then the reopening (late, Valley Wire).
+DATED = [
+    {"id": "bridge-delay", "title": "Harbour bridge reopening delayed",
+     "text": "The reopening of the Port Ellery Harbour Bridge was delayed to September 28, the "
+     "Carrow council said, because the deck paint was not dry.",
+     "publish_date": "2026-09-04", "source": "Carrow Courier"},
+    {"id": "bridge-open", "title": "Harbour bridge reopens",
+     "text": "The Port Ellery Harbour Bridge reopened on Monday after Mayor Felix Amundsen cut a "
+     "ribbon; the rebuild of the bridge cost $43.2 million.",
+     "publish_date": "2026-09-29", "source": "Valley Wire"},
+]
+BRIDGE = "When did the Port Ellery Harbour Bridge reopen?"
+
+
+@pytest.fixture
+def dated(make_app, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(d) + "\n" for d in DATED))
+    app = make_app("dated")
+    assert app.ingestor.ingest([feed]).added == 2
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
+                        stream_delay=0)
+
+
 @pytest.fixture
 def handlers(app):
     return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
                         stream_delay=0)
 
 
-def _ask(handlers: ChatHandlers, session: Session, question: str) -> list:
-    return list(handlers.chat(question, session, k=5))
+def _ask(handlers: ChatHandlers, session: Session, question: str, **filters: str) -> list:
+    return list(handlers.chat(question, session, k=5, **filters))
+
+
+def _docs_found(handlers: ChatHandlers, **filters: str) -> tuple[set[str], str]:
+    """Ask BRIDGE under `filters`; the doc ids retrieved and the sources panel as text."""
+    session = handlers.new_session()
+    sources = _ask(handlers, session, BRIDGE, **filters)[-1][1]
+    return {c.chunk.doc_id for c in session.turns[-1].chunks}, html.unescape(sources)
 
 
 def test_chat_shows_the_question_then_streams_then_links_markers(handlers):
@@ -127,3 +162,64 @@ def test_list_collections_ignores_odd_folders(tmp_path):
         (tmp_path / "collections" / name).mkdir(parents=True)
     assert list_collections(tmp_path) == ["news", "ok_2"]
     assert list_collections(Path(tmp_path / "none")) == []
+
+
+def test_without_filters_both_articles_are_found(dated):
+    docs, sources = _docs_found(dated)
+    assert docs == {"bridge-delay", "bridge-open"}
+    assert 'class="filters"' not in sources
+
+
+def test_until_drops_the_later_article(dated):
+    docs, sources = _docs_found(dated, until="2026-09-10")
+    assert docs == {"bridge-delay"}
+    assert "Filters: until 2026-09-10" in sources and "2026-09-29" not in sources
+
+
+def test_since_and_source_keep_only_the_matching_article(dated):
+    assert _docs_found(dated, since="2026-09-10")[0] == {"bridge-open"}
+    docs, sources = _docs_found(dated, source=" Valley Wire ")
+    assert docs == {"bridge-open"} and "Filters: source Valley Wire" in sources
+    assert _docs_found(dated, source="valley wire")[0] == set()  # exact name, case matters
+
+
+def test_as_of_is_a_date_cut_off_and_is_kept_with_the_turn(dated):
+    session = dated.new_session()
+    sources = html.unescape(_ask(dated, session, BRIDGE, as_of="2026-09-10")[-1][1])
+    turn = session.turns[-1]
+    assert {c.chunk.doc_id for c in turn.chunks} == {"bridge-delay"}
+    assert (turn.as_of, turn.filters) == (date(2026, 9, 10), None)
+    assert "Filters: as of 2026-09-10" in sources
+    assert "as of 2026-09-10" in html.unescape(dated.sources_for(1, session))  # shown again
+
+
+@pytest.mark.parametrize(("filters", "why"), [
+    ({"since": "2026-13-01"}, "Since: '2026-13-01' is not a date (use YYYY-MM-DD"),
+    ({"as_of": "tomorrow"}, "As of: 'tomorrow' is not a date"),
+    ({"since": "2026-09-10", "until": "2026-09-01"}, "since 2026-09-10 is after until 2026-09-01"),
+])
+def test_a_bad_filter_is_a_message_in_the_chat(dated, filters, why):
+    session = dated.new_session()
+    messages, sources, _ = _ask(dated, session, BRIDGE, **filters)[-1]
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    shown = html.unescape(messages[-1]["content"])
+    assert shown.startswith('<div class="answer error">Cannot answer: ') and why in shown
+    assert session.turns == [] and "appear here" in sources
+
+
+def test_rating_keeps_as_of_and_filters_and_export_carries_as_of(dated, tmp_path):
+    session = dated.new_session()
+    _ask(dated, session, BRIDGE, as_of="2026-09-10", source="Carrow Courier")
+    _ask(dated, session, BRIDGE)
+    dated.rate(session, True, message_index=1)
+    dated.rate(session, False, message_index=3)
+    first, second = dated.store.rows()
+    assert first["as_of"] == "2026-09-10"
+    assert SearchFilters(**json.loads(first["filters_json"])) == SearchFilters(
+        source="Carrow Courier")
+    assert second["as_of"] is None and second["filters_json"] is None
+    out = tmp_path / "fb.jsonl"
+    assert dated.store.export_dataset(out) == 2
+    filtered, plain = map(json.loads, out.read_text().splitlines())
+    assert filtered["as_of"] == "2026-09-10" and "filtered" in filtered["tags"]
+    assert "as_of" not in plain and "filtered" not in plain["tags"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 import pytest
 
+from rag.protocols import SearchFilters
 from rag.types import Answer, Chunk, Citation, ScoredChunk
 from ui.render import (
     answer_html,
     escape_text,
+    filters_html,
     quote_span,
     safe_url,
     sources_html,
@@ -147,3 +150,37 @@ def test_refusal_lists_the_closest_passages_as_not_used():
     assert "The documents don&#x27;t say…" in out
     assert out.count("not used") == 3 + 1  # the note and the first three passages
     assert "<mark>" not in out and 'id="src-' not in out
+
+
+def test_filters_line_lists_what_was_set_in_a_fixed_order():
+    line = filters_html(SearchFilters(since="2026-09-01", until="2026-09-10",
+                                      source="example.com"), date(2026, 9, 12))
+    assert line.startswith('<p class="filters">') and line.endswith("</p>")
+    text = html.unescape(line[len('<p class="filters">'):-len("</p>")])
+    assert text == ("Filters: as of 2026-09-12 · since 2026-09-01 · until 2026-09-10 · "
+                    "source example.com")
+    assert html.unescape(filters_html(SearchFilters(until="2026-09-10"))) == (
+        '<p class="filters">Filters: until 2026-09-10</p>')
+
+
+def test_no_filters_no_line():
+    assert filters_html(None) == "" and filters_html(SearchFilters(), None) == ""
+
+
+def test_filters_line_escapes_a_hostile_source():
+    line = filters_html(SearchFilters(source=EVIL + " **x** [a](b)"))
+    assert "<script" not in line and "<img" not in line
+    assert "**" not in line and "](" not in line  # no Markdown either
+    assert EVIL in html.unescape(line)
+
+
+def test_sources_panel_shows_the_filters_line_for_answers_and_refusals():
+    chunk = _chunk()
+    cite = _citation(chunk, "Intro sentence.")
+    scored = [ScoredChunk(chunk=chunk, score=1.0)]
+    filters = SearchFilters(source="Valley Wire")
+    cited = sources_html(_answer([cite]), scored, filters, date(2026, 9, 30))
+    assert cited.startswith('<div class="sources"><p class="filters">Filters: as of 2026')
+    refused = sources_html(_answer([], refused=True), scored, filters)
+    assert refused.startswith('<div class="sources"><p class="filters">Filters: source Valley')
+    assert 'class="filters"' not in sources_html(_answer([cite]), scored)
