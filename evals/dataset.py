@@ -38,6 +38,7 @@ class EvalItem(BaseModel):
     )
     expect_refusal: bool = False
     tags: list[str] = Field(default_factory=list)
+    comment: str = Field(default="", description="Free text (a reviewer's note); not scored.")
 
     @field_validator("answers")
     @classmethod

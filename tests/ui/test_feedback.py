@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import date
 
+from evals.dataset import load_dataset
 from rag.protocols import SearchFilters
 from rag.types import Answer, Citation, RetrievedRef
 from ui.feedback import MIGRATIONS, FeedbackStore, migrate
@@ -76,6 +77,18 @@ def test_export_up_down_and_refusal(tmp_path):
     assert items["What is on Mars?"]["expect_refusal"] is True
     assert items["What is on Mars?"]["answers"] == []
     assert items["Refused wrongly?"]["expect_refusal"] is False
+
+
+def test_export_is_a_valid_eval_dataset(tmp_path):
+    store = FeedbackStore.for_data_dir(tmp_path)
+    _add(store, _answer(), True, "a1", "good")
+    _add(store, _answer("Who paid?"), False, "a2", "wrong doc")
+    _add(store, _answer("What is on Mars?", refused=True), True, "a3")
+    out = tmp_path / "fb.jsonl"
+    store.export_dataset(out)
+    items = {item.id: item for item in load_dataset(out)}
+    assert items["fb-1"].answers == [["Felix Amundsen"]] and items["fb-1"].comment == "good"
+    assert items["fb-3"].expect_refusal and not items["fb-2"].answers
 
 
 def test_export_keeps_the_latest_rating_of_an_answer(tmp_path):
