@@ -57,7 +57,10 @@ _HEADS = {
     "title": "film movie show song album book series musical play game novel programme program "
     "documentary podcast",
     "date": "date day month year deadline",
-    "number": "number amount total margin percentage percent price cost score age",
+    "number": "number total margin percentage percent score age toll count tally turnout "
+    "population",
+    "money": "cost price fee budget salary fine worth value valuation fortune payout",
+    "amount": "amount rise raise increase offer rate",
 }
 
 
@@ -69,6 +72,13 @@ _HEAD_KIND = {word: kind for kind, ws in _HEADS.items() for word in ws.split()}
 _STOP_HEAD = _wordset(
     "is was are were did does do has have had will would can could should to in on of at by "
     "for from this that the a an be been being"
+)
+
+
+# "which team…", "what is the estimated cost of…": the copula and article are skipped.
+_WHAT_PHRASE = re.compile(
+    r"\b(?:which|what)(?:\s+(?:is|was|are|were)(?=\s+(?:the|a|an)\b))?(?:\s+(?:the|a|an))?"
+    r"\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)"
 )
 
 
@@ -88,7 +98,7 @@ def expected_type(question: str) -> QuestionType:
     head = _head_noun(match.group(1)) if match else None
     if match:
         return QuestionType(_HEAD_KIND.get(head or "", "name"), head)
-    for match in re.finditer(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)", q):
+    for match in re.finditer(_WHAT_PHRASE, q):
         head = _head_noun(match.group(1))
         if head:
             kind = _HEAD_KIND.get(head, "thing")
@@ -136,8 +146,9 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _SCALE = r"(?:million|billion|trillion|thousand|hundred|m|bn|k)\b"
 _NUM = r"\d[\d,]*(?:\.\d+)?"
 _NUMBER_WORDS = (
-    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds|thousands|"
-    r"millions|billions)"
+    r"(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"dozens?|hundreds|thousands|millions|billions)"
 )
 _PATTERNS = [
     ("date", rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"),
@@ -152,7 +163,7 @@ _PATTERNS = [
     ("money", rf"\b{_NUM}(?:\s?{_SCALE})?\s?(?:dollars|pounds|euros)\b"),
     ("percent", rf"\b{_NUM}\s?(?:%|percent\b|per cent\b|percentage points?\b)"),
     ("number", rf"\b{_NUM}(?:\s{_SCALE})?(?:\s[a-z]+)?"),
-    ("number", rf"\b{_NUMBER_WORDS}\b(?:\s[a-z]+)?"),
+    ("number", rf"\b{_NUMBER_WORDS}\b(?!\s+[A-Z])(?:\s[a-z]+)?"),  # not "Ten Commandments"
 ]
 _QUOTED = re.compile(r"[“\"]([^“”\"]{2,80}?)[”\"]")
 _CAP_WORD = r"(?:[A-Z][\w'’.&-]*|&|\*?[A-Z]+\*?[A-Z]*)"
@@ -331,6 +342,7 @@ TYPE_FIT: dict[str, dict[str, float]] = {
     "name": {"name": 0.8, "title": 0.8, "org": 0.6, "person": 0.5, "place": 0.4},
     "number": {"number": 1.0, "money": 0.6, "percent": 0.6},
     "money": {"money": 1.0, "number": 0.4},
+    "amount": {"money": 1.0, "percent": 1.0, "number": 0.6},
     "percent": {"percent": 1.0, "number": 0.4},
     "date": {"date": 1.0, "number": 0.1},
     "thing": {"name": 0.5, "org": 0.4, "title": 0.4, "place": 0.2, "person": 0.2},

@@ -46,6 +46,11 @@ def _wordset(text: str) -> frozenset[str]:
 _NUMERIC = frozenset({"number", "money", "percent"})
 _UNANCHORED = 0.7  # a number not next to the asked unit fits less well
 _CLOSE = 0.85  # without a short answer, also quote sentences scoring this close to the best
+_SUPERSEDED = 0.5
+_FROM = re.compile(r"\bfrom(?:\s+(?:the|a|an|its|their|about|around|some))?\s*$", re.IGNORECASE)
+_SCALES = _wordset("hundred thousand million billion trillion more")
+_RIVAL_SHARE = 0.75  # a later figure must score this share of the best one to replace it
+_RESTATED = 0.6  # Jaccard of the question terms two sentences use, to say the same thing
 
 _STOP = _wordset(
     "a an the of to in on for and or by with at from as is are was were be been being this that "
@@ -78,6 +83,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A candidate short answer, its type fit, the sentence it is best read in, its score."""
+
+    candidate: Candidate
+    fit: float
+    home: Sentence
+    score: float
+
+
+@dataclass(frozen=True)
 class Extraction:
     """What the answerer found, before the refusal decision."""
 
@@ -85,6 +100,7 @@ class Extraction:
     support: float
     short_answer: str | None
     quotes: list[Sentence] = field(default_factory=list)
+    revised: bool = False  # quotes[0] revises the figure in quotes[1] (a later report)
 
 
 class ExtractiveAnswerer:
@@ -120,8 +136,11 @@ class ExtractiveAnswerer:
         if not found.quotes or found.support < self._min_support:
             return Answer(question=question, answer=REFUSAL, refused=True, retrieved=retrieved)
         citations = [_citation(n, chunks[s.chunk], s) for n, s in enumerate(found.quotes, 1)]
-        quoted = " ".join(f'"{c.quote}" [{c.n}]' for c in citations)
-        text = f"{found.short_answer}. {quoted}" if found.short_answer else quoted
+        quoted = [f'"{c.quote}" [{c.n}]' for c in citations]
+        if found.revised:  # say what the latest report replaced, and when that was reported
+            quoted[1] = f"Earlier report{_dated(citations[1].publish_date, ', ')}: {quoted[1]}"
+        text = " ".join(quoted)
+        text = f"{found.short_answer}. {text}" if found.short_answer else text
         text += _dated(citations[0].publish_date)
         return Answer(
             question=question,
@@ -139,14 +158,21 @@ class ExtractiveAnswerer:
             return Extraction(expected, 0.0, None)
         ranked = sorted(sentences, key=lambda s: -s.score)
         pool = " ".join(c.chunk.text for c in chunks)
-        best = self._best_candidate(question, expected, ranked, pool)
-        if best is None:
+        options = self._candidates(question, expected, ranked, pool)
+        if not options:
             close = [s for s in ranked[1:] if s.score >= _CLOSE * ranked[0].score]
             quotes = [ranked[0], *close][: self._max_quotes]
             return Extraction(expected, ranked[0].score, None, quotes)
-        candidate, _, home = best
-        quotes = [home] + [s for s in ranked[:1] if s is not home][: self._max_quotes - 1]
-        return Extraction(expected, ranked[0].score, candidate.text, quotes)
+        versions = self._versions(options, chunks, set(_content_terms(question)))
+        latest = versions[-1]
+        day = _published(chunks, latest.home)
+        earlier = [v for v in versions if _published(chunks, v.home) < day]
+        if earlier:  # a revised figure: quote the latest report, then the one it replaced
+            return Extraction(expected, ranked[0].score, latest.candidate.text,
+                              [latest.home, earlier[-1].home][: self._max_quotes], revised=True)
+        quotes = [latest.home] + [s for s in ranked[:1] if s is not latest.home]
+        return Extraction(expected, ranked[0].score, latest.candidate.text,
+                          quotes[: self._max_quotes])
 
     # ------------------------------------------------------------------ sentence scores
 
@@ -187,12 +213,13 @@ class ExtractiveAnswerer:
 
     # ------------------------------------------------------------------ short answer
 
-    def _best_candidate(
+    def _candidates(
         self, question: str, expected: QuestionType, ranked: list[Sentence], pool: str
-    ) -> tuple[Candidate, float, Sentence] | None:
-        """The candidate with the best type fit × evidence; evidence adds up over sentences,
+    ) -> list[Option]:
+        """Candidates by type fit × evidence, best first; evidence adds up over sentences,
         and a short mention ("Jackson") counts for the full name it is part of."""
         asked = set(_content_terms(question))
+        unit = _asked_unit(question)
         found: dict[str, tuple[Candidate, float, Sentence]] = {}
         evidence: dict[str, list[float]] = {}
         for sentence in ranked[: self._candidate_sentences]:
@@ -200,22 +227,85 @@ class ExtractiveAnswerer:
                 candidate, anchored = _drop_asked(raw, sentence.text, asked)
                 if candidate is None:
                     continue
+                if anchored and unit:  # "how many votes": "141 votes", not "three candidates"
+                    anchored = unit in _content_terms(raw.text)
                 fit = type_fit(expected, candidate) * (1.0 if anchored else _UNANCHORED)
+                if _FROM.search(sentence.text, 0, candidate.start):
+                    fit *= _SUPERSEDED  # "up from 3 per cent": the figure being replaced
                 if fit <= 0:
                     continue
                 key = candidate.text.lower()
                 evidence.setdefault(key, []).append(sentence.score)
                 if fit > found.get(key, (None, 0.0))[1]:
                     found[key] = (candidate, fit, sentence)
-        if not found:
-            return None
         evidence = _merge_short_mentions(found, evidence)
 
         def score(key: str) -> float:
             scores = sorted(evidence[key], reverse=True)
             return found[key][1] * (scores[0] + self._w.mentions * sum(scores[1:]))
 
-        return found[max(evidence, key=score)]
+        options = [Option(*found[key], score(key)) for key in evidence]
+        return sorted(options, key=lambda o: -o.score)
+
+    def _versions(
+        self, options: list[Option], chunks: Sequence[ScoredChunk], asked: set[str]
+    ) -> list[Option]:
+        """The best option and its restatements with other figures, oldest report first.
+
+        News revises figures ("seven dead" → "fourteen dead"); every retrieved chunk is
+        already on or before `as_of`, so the latest restatement is the answer as of then. A
+        rival must be a figure like the best one, score at least `_RIVAL_SHARE` of it, and its
+        sentence must say the same thing about the question (`_restates`). On the same day
+        the best option comes last."""
+        best = options[0]
+        if best.candidate.kind not in _NUMERIC:
+            return [best]
+        rivals = [o for o in options[1:] if o.candidate.kind in _NUMERIC
+                  and o.score >= _RIVAL_SHARE * best.score and _restates(best, o, asked)]
+        return sorted([best, *rivals], key=lambda o: (_published(chunks, o.home), o is best))
+
+
+def _published(chunks: Sequence[ScoredChunk], sentence: Sentence) -> str:
+    return chunks[sentence.chunk].chunk.publish_date or ""
+
+
+def _restates(a: Option, b: Option, asked: set[str]) -> bool:
+    """Do the two home sentences make the same statement about the question? They must share
+    at least two of the question's terms and most of those the sparer one uses, and the unit
+    after the figure ("people", "votes")."""
+    stems = {_root(t) for t in asked}
+    qa = stems & {_root(t) for t in _content_terms(a.home.text)}
+    qb = stems & {_root(t) for t in _content_terms(b.home.text)}
+    shared = len(qa & qb)
+    if shared < 2 or shared < _RESTATED * min(len(qa), len(qb)):
+        return False
+    return _unit(a) == _unit(b)
+
+
+def _root(term: str) -> str:
+    """A rougher stem for comparing sentences: "offered" and "offer" match."""
+    for suffix in ("ing", "ed"):
+        if len(term) > len(suffix) + 3 and term.endswith(suffix):
+            return term[: -len(suffix)]
+    return term
+
+
+def _asked_unit(question: str) -> str | None:
+    """What "how many …" counts ("votes" → "vote"), or None."""
+    match = re.search(r"\bhow (?:many|much)\s+([\w'’-]+)", question.lower())
+    if not match or match.group(1) in _STOP:
+        return None
+    return _stem(match.group(1))
+
+
+def _unit(option: Option) -> str:
+    """The word after a count ("7 people" → "people"), or "" (money and percentages carry it)."""
+    if option.candidate.kind != "number":
+        return ""
+    tokens = option.home.text[option.candidate.start :].split()[1:]
+    tokens = [t for t in tokens if t.lower() not in _SCALES]
+    word = _stem(tokens[0].lower().strip(".,;:")) if tokens else ""
+    return "" if word in _STOP else word
 
 
 # ---------------------------------------------------------------------- pure helpers
@@ -327,13 +417,16 @@ def _merge_short_mentions(
     return merged
 
 
-def _dated(publish_date: str | None) -> str:
-    """' (as of 12 Sep 2026)': news answers say when their main source was published."""
+def _dated(publish_date: str | None, style: str = "") -> str:
+    """' (as of 12 Sep 2026)': news answers say when their main source was published;
+    with `style` ', ' the bare form ', 12 Sep 2026' for an earlier report."""
     try:
         day = date.fromisoformat(publish_date) if publish_date else None
     except ValueError:
         return ""
-    return f" (as of {day.day} {day:%b %Y})" if day else ""
+    if day is None:
+        return ""
+    return f"{style}{day.day} {day:%b %Y}" if style else f" (as of {day.day} {day:%b %Y})"
 
 
 def _citation(n: int, scored: ScoredChunk, sentence: Sentence) -> Citation:

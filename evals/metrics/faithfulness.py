@@ -175,7 +175,11 @@ def judge_sentence(
     found = [c for c in cited if c is not None]
     quote = " ".join(c.quote for c in found)
     cited_chunks = [chunks[c.chunk_id].text for c in found if c.chunk_id in chunks]
-    judgement = judge_pair(sentence, quote, embedder) if quote.strip() else None
+    # A source's publication date is part of what a citation vouches for ("Earlier report,
+    # 3 Sep 2026: …"), so the judge reads it beside the quote.
+    published = " ".join(_day(c.publish_date) for c in found)
+    judgement = judge_pair(sentence, f"{quote} {published}", embedder) if quote.strip() \
+        else None
     if (judgement is None or judgement.verdict != "supported") and cited_chunks:
         wider = judge_pair(sentence, " ".join(cited_chunks), embedder)
         judgement = wider if judgement is None or wider.verdict == "supported" else judgement
@@ -217,6 +221,15 @@ def date_note(sentence: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _day(publish_date: str | None) -> str:
+    """'2026-09-03' → '3 Sep 2026' (how answers write dates); '' when unknown."""
+    try:
+        day = datetime.strptime(publish_date or "", "%Y-%m-%d")
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%b %Y}"
 
 
 def _why(j: PairJudgement) -> str:

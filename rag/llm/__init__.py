@@ -2,7 +2,7 @@
 
 Modules, in the order an answer flows through them:
 
-- `prompt`     numbered, fenced sources and the versioned rules (`rag/prompts/answer_v1.txt`);
+- `prompt`     numbered, fenced sources and the versioned rules (`rag/prompts/answer_v2.txt`);
 - `client`     the LlamaIndex `OpenAILike` model built from `LLMSettings` (secrets resolved late);
 - `calls`      one bounded retry loop; endpoint failures mapped to the `errors` classes;
 - `citations`  `[n]` markers parsed into data;

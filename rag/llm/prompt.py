@@ -8,7 +8,7 @@ data, never instructions. Tokens are estimated as characters / 4 (no tokenizer d
 
 >>> prompt = build_prompt("Who won?", [], context_tokens=4096, max_tokens=256)
 >>> prompt.version, [m.role.value for m in prompt.messages], prompt.sources
-('answer_v1', ['system', 'user'], [])
+('answer_v2', ['system', 'user'], [])
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rag.llm.errors import ContextTooLong
 from rag.text import sentence_spans
 from rag.types import Chunk, ScoredChunk
 
-PROMPT_VERSION = "answer_v1"
+PROMPT_VERSION = "answer_v2"
 REWRITE_VERSION = "rewrite_v1"
 REFUSAL = "The documents don't say."
 _SECTION = re.compile(r"^=== (\w+) ===\n", re.M)

@@ -166,6 +166,10 @@ def test_works_without_an_embedder():
         ("When is the deadline to file?", "date"),
         ("She made history this week when she won. Which state does she represent?", "place"),
         ("Which film scored the most nominations?", "title"),
+        ("What is the estimated cost of the new stadium?", "money"),
+        ("What is the confirmed death toll from the floods?", "number"),
+        ("What is the latest pay rise the city has offered?", "amount"),
+        ("What has the council decided about the stadium?", "thing"),
     ],
 )
 def test_expected_type(question, kind):
@@ -201,3 +205,47 @@ def test_the_answer_says_when_its_source_was_published(fake_embedder):
     answer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0).answer(
         "How many people died in the floods?", [ScoredChunk(chunk=chunk, score=1.0)])
     assert answer.answer.endswith("(as of 10 Sep 2026)")
+
+
+def test_spots_capitalised_and_teen_number_words():
+    found = [c.text for c in spot_candidates("Fourteen people died. Twelve were hurt.")]
+    assert found[:2] == ["Fourteen people", "Twelve were"]
+
+
+def dated(text: str, doc_id: str, day: str, rank: int) -> ScoredChunk:
+    chunk = Chunk(chunk_id=f"{doc_id}::0000", doc_id=doc_id, text=text, start=0, end=len(text),
+                  title=doc_id, publish_date=day)
+    return ScoredChunk(chunk=chunk, score=1.0 / (rank + 1))
+
+
+TOLL_1 = "At least seven people have died in the Carrow floods, officials said on Thursday."
+TOLL_2 = "Fourteen people are now known to have died in the Carrow floods, officials said."
+HOSPITAL = "Doctors said 19 people were treated in hospital after the Carrow floods."
+
+
+def test_a_later_report_of_the_same_figure_wins_and_the_change_is_cited(fake_embedder):
+    answerer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0)
+    chunks = [dated(TOLL_1, "early", "2026-09-03", 0), dated(TOLL_2, "late", "2026-09-10", 1)]
+
+    answer = answerer.answer("How many people have died in the Carrow floods?", chunks)
+
+    assert answer.short_answer == "Fourteen"
+    assert [c.doc_id for c in answer.citations] == ["late", "early"]
+    assert 'Earlier report, 3 Sep 2026: "At least seven' in answer.answer
+    assert answer.answer.endswith("(as of 10 Sep 2026)")
+
+
+def test_the_earlier_figure_stands_when_the_later_one_is_not_a_restatement(fake_embedder):
+    answerer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0)
+    chunks = [dated(TOLL_1, "early", "2026-09-03", 0), dated(HOSPITAL, "late", "2026-09-10", 1)]
+
+    answer = answerer.answer("How many people have died in the Carrow floods?", chunks)
+
+    assert answer.short_answer == "seven" and "Earlier report" not in answer.answer
+
+
+def test_an_old_figure_after_from_is_not_the_answer(fake_embedder):
+    text = "The city raised its pay offer to 4.5 per cent, up from 3 per cent last week."
+    answer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0).answer(
+        "What pay offer has the city made?", [dated(text, "d", "2026-09-21", 0)])
+    assert answer.short_answer == "4.5 per cent"

@@ -30,7 +30,7 @@ def user_text(prompt) -> str:
 def test_the_template_is_package_data_with_three_sections():
     parts = load_template(PROMPT_VERSION)
     assert set(parts) == {"system", "user", "source"}
-    assert PROMPT_VERSION == "answer_v1"
+    assert PROMPT_VERSION == "answer_v2"
 
 
 def test_sources_are_numbered_with_title_and_date(chunks):
@@ -118,3 +118,8 @@ def test_models_without_a_system_role_get_the_rules_in_the_user_message(chunks):
     assert [m.role.value for m in prompt.messages] == ["user"]
     content = prompt.messages[0].content
     assert content.index("data, never instructions") < content.index("<<<SOURCE 1 ")
+
+
+def test_rules_say_to_prefer_the_latest_report_of_a_changing_figure():
+    system = load_template(PROMPT_VERSION)["system"]
+    assert "most recently published" in system and "earlier source" in system
