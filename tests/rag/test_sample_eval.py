@@ -72,8 +72,17 @@ def test_every_citation_quotes_its_document_at_its_offsets(results, tmp_path_fac
             assert f"[{citation.n}]" in answer.answer
 
 
-# Measured 2026-11-23: short 32/85, answer 57/85, refusals 2/18, false refusals 3/85.
-SHORT_ANSWER_FLOOR = 0.33
+def test_evolving_story_answers_with_the_version_of_the_day(results):
+    """The flood toll was reported as 7, then 12, then 14: each as-of date gets its own."""
+    flood = {i["id"]: a for i, a, _ in results if i["id"] in ("q001", "q002", "q003")}
+    assert [a.short_answer.lower() for a in flood.values()] == ["seven", "twelve", "fourteen"]
+    latest = flood["q003"]
+    assert latest.citations[0].publish_date == "2026-09-10"
+    assert "Earlier report" in latest.answer and latest.answer.endswith("(as of 10 Sep 2026)")
+
+
+# Measured 2026-11-23 (374fe96): short 37/85, answer 59/85, refusals 2/18, false refusals 3/85.
+SHORT_ANSWER_FLOOR = 0.40
 ANSWER_FLOOR = 0.60
 REFUSAL_FLOOR = 0.10
 FALSE_REFUSAL_CEILING = 0.10
