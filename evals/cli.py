@@ -10,9 +10,13 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.dataset import DatasetError, load_dataset
+
+if TYPE_CHECKING:
+    from evals.judge_selftest import SelfTestResult
+    from evals.llm_judge.judge import LLMJudge
 
 EVALS_DIR = Path(__file__).resolve().parent
 SAMPLE_CORPUS = EVALS_DIR.parent / "samples" / "corpus"
@@ -22,13 +26,16 @@ report.md, report.html and run.json. With --corpus (default samples/corpus for -
 the corpus is first synced into its own collection, eval-<dataset>, so your collections are not
 touched. --against baseline compares with evals/baselines/<dataset>.json and exits 1 on a
 regression: a metric beyond its floor, a significant paired drop (exact McNemar on pass/fail,
-seeded paired bootstrap per metric), listing every question that flipped pass → fail."""
+seeded paired bootstrap per metric), listing every question that flipped pass → fail.
+--judge llm adds an LLM faithfulness judge (settings: judge.* / CITECHAT_JUDGE__*) beside the
+offline one. Every run first self-tests each judge in use and exits 1 below its floor."""
 EPILOG = """examples:
   citechat eval --dataset sample --against baseline
   citechat eval --dataset sample --update-baseline
   CITECHAT_ANSWER__TOP_K=1 citechat eval --dataset sample --against baseline   # caught
   citechat ask --questions qs.jsonl --json --out answers.jsonl
   citechat eval --dataset qs.jsonl --replay answers.jsonl --against baseline
+  CITECHAT_JUDGE__BASE_URL=http://127.0.0.1:8080/v1 citechat eval --dataset sample --judge llm
 """
 
 
@@ -53,6 +60,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="date for questions without as_of (default: newest document's date)")
     p.add_argument("--tolerance", type=float, default=0.02,
                    help="allowed mean drop per metric before the bootstrap test counts it")
+    p.add_argument("--judge", choices=["offline", "llm"],
+                   help="faithfulness judge: offline, or offline plus an LLM judge "
+                   "(default: judge.mode, offline); see evals/README.md")
+    p.add_argument("--judge-floor", type=float, metavar="X",
+                   help="LLM judge self-test floor (default: judge.selftest_floor, 0.80)")
     p.add_argument("--probes", action="store_true",
                    help="also run the robustness probes (evals/probes.py); not gated")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -81,7 +93,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from evals.baseline import load_baseline, save_baseline
     from evals.config import eval_config, newest_publish_date
     from evals.gate import compare
-    from evals.report import metric_table, write_reports
+    from evals.report import metric_table, selftest_lines, write_reports
     from evals.runner import read_answers, replay_eval, run_eval
     from rag.cli_commands import make_app
 
@@ -95,6 +107,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if corpus is not None and args.collection is None:
         args.collection = eval_collection(name)
     app = make_app(args)
+    judge = _llm_judge(app, args.judge)  # a missing key or bad judge setting fails here
+    selftests = _selftests(app, judge, args.judge_floor)  # an unreachable judge fails here
     if corpus is not None:
         _ingest(app, corpus, args.quiet)
     if app.catalog.counts()[0] == 0:
@@ -102,18 +116,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
                            "empty: pass --corpus PATH (or --collection eval-<dataset> to reuse "
                            "a corpus ingested by an earlier eval)")
     as_of = args.as_of or newest_publish_date(app.catalog.path)
-    config = eval_config(app, args.k, as_of)
+    config = eval_config(app, args.k, as_of, judge=judge.describe() if judge else None)
+    scoring = {"progress": not args.quiet, "llm_judge": judge, "selftests": selftests}
     if args.replay:
         config["replay"] = str(args.replay)
         run = replay_eval(app, items, read_answers(args.replay), dataset=name, config=config,
-                          progress=not args.quiet)
+                          **scoring)
     else:
         run = run_eval(app, items, dataset=name, config=config, k=args.k, default_as_of=as_of,
-                       progress=not args.quiet)
+                       **scoring)
     gate = compare(baseline, run, tolerance=args.tolerance) if baseline is not None else None
     out = args.out or app.settings.data_dir / "eval-reports" / name
     paths = write_reports(run, gate, out)
-    print("\n".join(metric_table(run, gate)))
+    print("\n".join([*metric_table(run, gate), "", *selftest_lines(run)]))
     if gate is not None:
         print(f"\n{'PASS' if gate.passed else 'FAIL'} against {target}")
         for reason in gate.reasons:
@@ -126,7 +141,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.update_baseline:
         save_baseline(run, target)
         print(f"baseline written: {target}")
-    return 1 if gate is not None and not gate.passed else 0
+    sharp = all(r.passed for r in selftests)
+    if not sharp:
+        print("FAIL: a judge's self-test is below its floor (evals/README.md, 'LLM judge')")
+    return 1 if (gate is not None and not gate.passed) or not sharp else 0
+
+
+def _llm_judge(app: Any, mode: str | None) -> LLMJudge | None:
+    """The LLM judge when `--judge llm` (or judge.mode = "llm"), else None."""
+    if (mode or app.settings.judge.mode) != "llm":
+        return None
+    from evals.llm_judge.judge import LLMJudge
+
+    return LLMJudge.from_settings(app.settings)
+
+
+def _selftests(
+    app: Any, judge: LLMJudge | None, floor: float | None
+) -> list[SelfTestResult]:
+    from evals.judge_selftest import run_judge_selftests
+
+    return run_judge_selftests(app.embedder, judge,
+                               app.settings.judge.selftest_floor if floor is None else floor)
 
 
 def _probes(app: Any, items: list, as_of: date | None, out: Path) -> None:

@@ -24,12 +24,15 @@ ANSWER_PATH = ("ingest.chunker", "rag.retriever", "rag.service", "rag.timeframe"
 
 
 def eval_config(
-    app: App, k: int | None = None, default_as_of: date | None = None, retrieval_k: int = 5
+    app: App, k: int | None = None, default_as_of: date | None = None, retrieval_k: int = 5,
+    judge: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything that changes answers: embedder, chunking, retrieval, answerer and time knobs."""
+    """Everything that changes answers: embedder, chunking, retrieval, answerer and time knobs;
+    with the LLM judge, `judge` (its model and prompt version: `LLMJudge.describe()`). Offline
+    runs have no "judge" key, so their hash matches baselines made before the LLM judge."""
     s = app.settings
     model_id = getattr(app.embedder, "model_id", type(app.embedder).__name__)
-    return {
+    config = {
         "embedder": model_id,
         "ingest": {"chunk_chars": s.ingest.chunk_chars,
                    "overlap_sentences": s.ingest.overlap_sentences},
@@ -42,6 +45,9 @@ def eval_config(
         "retrieval_metrics_k": retrieval_k,
         "code": code_version(),
     }
+    if judge is not None:
+        config["judge"] = judge
+    return config
 
 
 def code_version(modules: tuple[str, ...] = ANSWER_PATH) -> dict[str, str]:

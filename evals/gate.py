@@ -94,8 +94,9 @@ def _row(
     now: EvalRun, tolerance: float, seed: int,
 ) -> MetricRow:
     metric = next(m for m in METRICS if m.name == name)
+    old = baseline.run.aggregates.get(name)  # absent from baselines older than the metric
     row = MetricRow(name=name, higher_is_better=metric.higher_is_better,
-                    baseline=baseline.run.aggregates[name].value, now=now.aggregates[name].value,
+                    baseline=old.value if old else None, now=now.aggregates[name].value,
                     floor=baseline.floors.get(name))
     if row.now is None:
         return row.model_copy(update={"status": "n/a"})

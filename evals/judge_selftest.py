@@ -4,7 +4,10 @@ Cases: the frozen, hand-labelled pairs in `evals/datasets/judge_selftest.jsonl` 
 against passages of the sample corpus), plus synthetic edits of every supported pair made here
 (`swapped_number`, `swapped_name`, `negation`, `added_clause`), all labelled unsupported.
 Score: balanced accuracy of "verdict == supported" against the labels; the run fails below
-`FLOOR` (set from measurement with a margin; see evals/README.md).
+`FLOOR` (set from measurement with a margin; see evals/README.md). `citechat eval` runs this
+for every judge in use (`run_judge_selftests`): the offline judge with the run's embedder, and
+with `--judge llm` the same cases through the LLM judge (`judge_pairs`, cached), whose floor is
+`judge.selftest_floor`. A case the LLM judge could not judge (`judge_error`) counts as wrong.
 
     python -m evals.judge_selftest             # lexical + hard checks only
     python -m evals.judge_selftest --minilm    # with the real embedding model as a feature
@@ -19,12 +22,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from evals.metrics.faithfulness import judge_pair
 from evals.metrics.text import NUMBER_WORDS
 from rag.protocols import Embedder
+
+if TYPE_CHECKING:
+    from evals.llm_judge.judge import LLMJudge
 
 FLOOR = 0.90  # measured 0.956 (lexical) and 0.956 (with MiniLM) on 131 cases
 _CLAUSES = (
@@ -61,6 +68,8 @@ class SelfTestResult(BaseModel):
     misjudged: list[str]
     floor: float
     passed: bool
+    judge: str = "offline"  # "offline", or "llm <model>"
+    errors: int = 0  # cases the judge could not judge (counted as misjudged)
 
 
 def load_cases(path: Path | None = None) -> list[Case]:
@@ -120,13 +129,41 @@ def _negate(sentence: str) -> str:
 def run_selftest(
     cases: Sequence[Case], embedder: Embedder | None = None, floor: float = FLOOR
 ) -> SelfTestResult:
-    """Judge every case and score the verdicts against the labels."""
+    """Judge every case with the offline judge and score the verdicts against the labels."""
+    verdicts = [judge_pair(c.sentence, c.evidence, embedder).verdict for c in cases]
+    return score(cases, verdicts, floor)
+
+
+def run_llm_selftest(cases: Sequence[Case], judge: LLMJudge, floor: float) -> SelfTestResult:
+    """The same cases through the LLM judge's pair judgement (cached like every judgement)."""
+    verdicts = [v.verdict for v in judge.judge_pairs([(c.sentence, c.evidence) for c in cases])]
+    return score(cases, verdicts, floor, judge=f"llm {judge.model}")
+
+
+def run_judge_selftests(
+    embedder: Embedder | None, llm_judge: LLMJudge | None = None, llm_floor: float = 0.8,
+    cases: Sequence[Case] | None = None,
+) -> list[SelfTestResult]:
+    """The self-test of each judge in use: offline always, the LLM judge when given."""
+    if cases is None:
+        frozen = load_cases()
+        cases = [*frozen, *synthetic_edits(frozen)]
+    results = [run_selftest(cases, embedder)]
+    if llm_judge is not None:
+        results.append(run_llm_selftest(cases, llm_judge, llm_floor))
+    return results
+
+
+def score(
+    cases: Sequence[Case], verdicts: Sequence[str], floor: float, judge: str = "offline"
+) -> SelfTestResult:
+    """Balanced accuracy of `verdict == "supported"`; a "judge_error" verdict is always wrong."""
     hits: dict[str, list[bool]] = defaultdict(list)
     by_label: dict[str, list[bool]] = defaultdict(list)
     misjudged = []
-    for case in cases:
-        predicted = judge_pair(case.sentence, case.evidence, embedder).verdict == "supported"
-        right = predicted == (case.label == "supported")
+    for case, verdict in zip(cases, verdicts, strict=True):
+        predicted = verdict == "supported"
+        right = verdict != "judge_error" and predicted == (case.label == "supported")
         hits[case.kind].append(right)
         by_label[case.label].append(right)
         if not right:
@@ -137,7 +174,8 @@ def run_selftest(
         balanced_accuracy=round(balanced, 4),
         n_supported=len(by_label["supported"]), n_unsupported=len(by_label["unsupported"]),
         by_kind={k: round(sum(v) / len(v), 3) for k, v in sorted(hits.items())},
-        misjudged=misjudged, floor=floor, passed=balanced >= floor,
+        misjudged=misjudged, floor=floor, passed=balanced >= floor, judge=judge,
+        errors=sum(v == "judge_error" for v in verdicts),
     )
 
 
@@ -161,10 +199,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if result.passed else 1
 
 
+def summary_line(result: SelfTestResult) -> str:
+    """"judge self-test (offline): balanced accuracy 0.956 (floor 0.90) PASS"."""
+    errors = f", {result.errors} judge errors" if result.errors else ""
+    return (f"judge self-test ({result.judge}): balanced accuracy "
+            f"{result.balanced_accuracy:.3f} (floor {result.floor:.2f}) "
+            f"{'PASS' if result.passed else 'FAIL'}{errors}")
+
+
 def format_result(result: SelfTestResult) -> str:
-    verdict = "PASS" if result.passed else "FAIL"
-    lines = [f"judge self-test: balanced accuracy {result.balanced_accuracy:.3f} "
-             f"(floor {result.floor:.2f}) {verdict}; {result.n_supported} supported, "
+    lines = [f"{summary_line(result)}; {result.n_supported} supported, "
              f"{result.n_unsupported} unsupported cases"]
     lines += [f"  {kind:<18} {acc:.2f}" for kind, acc in result.by_kind.items()]
     if result.misjudged:

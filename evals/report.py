@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evals.gate import Flip, GateReport, MetricRow
+from evals.judge_selftest import summary_line
+from evals.metrics.llm_faithfulness import LLMSentenceVerdict
 from evals.results import METRICS, EvalRun, QuestionResult
 
 
@@ -50,6 +52,38 @@ def metric_table(run: EvalRun, gate: GateReport | None) -> list[str]:
     return lines
 
 
+def selftest_lines(run: EvalRun) -> list[str]:
+    """One "judge self-test (…): balanced accuracy X (floor Y) PASS" line per judge."""
+    return [summary_line(r) for r in run.judge_selftests]
+
+
+def llm_verdict(q: QuestionResult, sentence: str) -> LLMSentenceVerdict | None:
+    """The LLM judge's verdict on one answer sentence, if it ran."""
+    if q.llm_judge is None:
+        return None
+    return next((s for s in q.llm_judge.sentences if s.sentence == sentence), None)
+
+
+def judge_comparison(questions: Sequence[QuestionResult]) -> list[str]:
+    """Sentences of failing answers that either judge faults: offline vs LLM verdict."""
+    lines = ["| id | sentence | offline | LLM judge |", "|---|---|---|---|"]
+    for q in questions:
+        if q.passed or q.llm_judge is None:
+            continue
+        llm = {s.sentence: s for s in q.llm_judge.sentences}
+        for s in q.faithfulness.sentences:
+            other = llm.get(s.sentence)
+            if s.verdict == "supported" and (other is None or other.verdict == "supported"):
+                continue
+            theirs = "-" if other is None else f"{other.verdict}: {other.reason}"
+            lines.append(f"| {q.id} | {_one_line(s.sentence, 160)} | "
+                         f"{_one_line(f'{s.verdict}: {s.reason}', 120)} | "
+                         f"{_one_line(theirs, 160)} |")
+        if q.llm_judge.status == "judge_error" and not q.llm_judge.sentences:
+            lines.append(f"| {q.id} | - | - | judge_error: {_one_line(q.llm_judge.reason)} |")
+    return lines if len(lines) > 2 else []
+
+
 def tag_table(questions: Sequence[QuestionResult]) -> list[str]:
     by_tag: dict[str, list[bool]] = defaultdict(list)
     for q in questions:
@@ -78,6 +112,9 @@ def describe_flip(flip: Flip) -> list[str]:
             lines += [f"- {s.verdict} sentence: > {_one_line(s.sentence)}",
                       f"  - cited {s.markers}: > {_one_line(s.cited_text) or '(nothing)'}",
                       f"  - {s.reason}"]
+            other = llm_verdict(new, s.sentence)
+            if other is not None:
+                lines.append(f"  - LLM judge: {other.verdict} — {_one_line(other.reason)}")
             break
     return [*lines, ""]
 
@@ -95,6 +132,8 @@ def render_markdown(run: EvalRun, gate: GateReport | None) -> str:
         lines += ([f"- `{k}`: {old!r} → {new!r}" for k, old, new in gate.config_changes]
                   or ["- none"]) + [""]
     lines += ["## Metrics", "", *metric_table(run, gate), ""]
+    if run.judge_selftests:
+        lines += [*[f"- {line}" for line in selftest_lines(run)], ""]
     if gate is not None:
         lines += [f"## Regressions: {len(gate.regressions)} question(s) flipped pass → fail", ""]
         for flip in gate.regressions:
@@ -107,6 +146,9 @@ def render_markdown(run: EvalRun, gate: GateReport | None) -> str:
     failing = [q for q in run.questions if not q.passed]
     lines += [f"## Failing now: {len(failing)}", "", "| id | reasons |", "|---|---|"]
     lines += [f"| {q.id} | {_one_line('; '.join(q.fail_reasons), 200)} |" for q in failing]
+    comparison = judge_comparison(failing)
+    if comparison:
+        lines += ["", "### Failing sentences: offline vs LLM judge", "", *comparison]
     lines += ["", "## Pass rate by tag", "", *tag_table(run.questions), ""]
     if run.warnings:
         lines += ["## Dataset warnings", "", *[f"- {w}" for w in run.warnings], ""]

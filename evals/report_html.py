@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from evals.gate import Flip, GateReport
-from evals.report import _fmt, metric_rows, verdict
+from evals.report import _fmt, llm_verdict, metric_rows, selftest_lines, verdict
 from evals.results import EvalRun, QuestionResult
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
@@ -66,9 +66,13 @@ def _flip(flip: Flip) -> str:
                 if s.verdict in ("unsupported", "wrongly_cited")), None)
     beside = ""
     if bad is not None:
+        other = llm_verdict(new, bad.sentence)
+        llm = "" if other is None else \
+            f"<br>LLM judge: <b>{escape(other.verdict)}</b> — {escape(other.reason)}"
         beside = (f'<div><b>{bad.verdict}</b><blockquote class="bad">{escape(bad.sentence)}'
                   f'</blockquote></div><div><b>cited {bad.markers}</b><blockquote>'
-                  f'{escape(bad.cited_text) or "(nothing)"}</blockquote>{escape(bad.reason)}</div>')
+                  f'{escape(bad.cited_text) or "(nothing)"}</blockquote>{escape(bad.reason)}'
+                  f"{llm}</div>")
     gold = new.gold_answer or ("(refusal)" if new.expect_refusal else "n/a")
     return (f'<div class="flip"><div style="grid-column:1/3"><b>{escape(flip.id)}</b>: '
             f'{escape(flip.question)}<br>gold: {escape(gold)} · fails because: '
@@ -104,6 +108,7 @@ def render_html(run: EvalRun, gate: GateReport | None) -> str:
                                 f"{escape(repr(b))}</li>" for k, a, b in gate.config_changes)
                         or "<li>none</li>") + "</ul>")
     parts += ["<h2>Metrics</h2>", _metric_table(run, gate),
+              "".join(f"<p>{escape(line)}</p>" for line in selftest_lines(run)),
               bar_chart([(r.name, r.baseline, r.now) for r in rows if r.now is not None
                          and r.now <= 1], "baseline (grey) vs now (blue)")]
     if gate is not None:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from evals.judge_selftest import SelfTestResult
 from evals.metrics.correctness import CorrectnessResult
 from evals.metrics.faithfulness import FaithfulnessResult
+from evals.metrics.llm_faithfulness import LLMJudgeResult
 from evals.metrics.refusal import RefusalResult
 from evals.metrics.retrieval import RetrievalResult
 from rag.types import Answer
@@ -33,6 +35,7 @@ class QuestionResult(BaseModel):
     correctness: CorrectnessResult
     refusal: RefusalResult
     faithfulness: FaithfulnessResult
+    llm_judge: LLMJudgeResult | None = None  # only with `--judge llm`; not part of `passed`
     passed: bool
     fail_reasons: list[str] = []
 
@@ -58,6 +61,7 @@ class EvalRun(BaseModel):
     questions: list[QuestionResult]
     aggregates: dict[str, MetricValue]
     warnings: list[str] = []
+    judge_selftests: list[SelfTestResult] = []  # one per judge in use, run before the questions
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,14 @@ def _answered(
 
 def _bool(value: bool | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _llm(
+    fn: Callable[[LLMJudgeResult], float | None],
+) -> Callable[[QuestionResult], float | None]:
+    """None when the LLM judge did not run, or the answer is a refusal (n/a)."""
+    return lambda q: None if q.llm_judge is None or q.llm_judge.status == "n/a" \
+        else fn(q.llm_judge)
 
 
 def _check(status: str) -> float | None:
@@ -115,6 +127,12 @@ METRICS: tuple[Metric, ...] = (
            description="cited quote found in the cited doc at start:end"),
     Metric("judge_error_rate", _answered(lambda q: float(q.faithfulness.status == "judge_error")),
            False, "the faithfulness judge failed"),
+    Metric("llm_faithful", _llm(lambda r: _bool(r.faithful)),
+           description="LLM judge: no unsupported sentence"),
+    Metric("llm_supported_share", _llm(lambda r: r.supported_share),
+           description="LLM judge: share of answer sentences supported by their citation"),
+    Metric("llm_judge_error_rate", _llm(lambda r: float(r.status == "judge_error")), False,
+           "LLM judge: a reply was not valid JSON for the schema, or a call failed"),
 )
 METRIC_BY_NAME = {m.name: m for m in METRICS}
 

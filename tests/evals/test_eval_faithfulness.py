@@ -101,3 +101,15 @@ def test_as_of_note_is_checked_against_the_sources_publish_dates():
     wrong = dated.model_copy(update={"answer": base.answer + " (as of 7 Sep 2026)"})
     last = judge_answer(wrong, CATALOG, CHUNKS).sentences[-1]
     assert last.verdict == "unsupported" and "2026-09-07" in last.reason
+
+
+def test_a_date_in_a_sentence_may_be_the_cited_sources_publish_date():
+    base = cited_answer("Q", "Twelve", C1, "Twelve people died in the floods on Sunday.")
+    cited = base.citations[0].model_copy(update={"publish_date": "2026-09-06"})
+    quote = f'"{cited.quote}" [1]'
+    right = base.model_copy(update={"answer": f"Earlier report, 6 Sep 2026: {quote}",
+                                    "citations": [cited]})
+    wrong = right.model_copy(update={"answer": f"Earlier report, 2 Sep 2026: {quote}"})
+    assert judge_answer(right, CATALOG, CHUNKS).faithful
+    verdict = judge_answer(wrong, CATALOG, CHUNKS).sentences[0]
+    assert verdict.verdict == "unsupported" and "2" in verdict.judgement.missing

