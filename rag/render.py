@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rag.types import Answer, ScoredChunk
+from rag.types import Answer, AskContext, ScoredChunk
 
 
 def snippet(text: str, width: int = 160) -> str:
@@ -29,11 +29,27 @@ def render_results(results: list[ScoredChunk]) -> str:
 
 def render_answer(answer: Answer) -> str:
     body = textwrap.fill(answer.answer, width=100)
+    context = render_context(answer.context)
     if answer.refused or not answer.citations:
-        return body
+        return "\n".join([body, "", context]) if context else body
     lines = [body, "", "Sources:"]
     for c in answer.citations:
         where = c.url or c.doc_id
         lines.append(f"  [{c.n}] {c.title or c.doc_id} ({c.publish_date or 'no date'}) — {where}")
         lines.append(f"      “{snippet(c.quote, 200)}”")
+    if context:
+        lines += ["", context]
     return "\n".join(lines)
+
+
+def render_context(context: AskContext | None) -> str:
+    """'Asked as of 2026-09-12 · "this week" = 2026-09-06..2026-09-12 · since 2026-09-01'."""
+    if context is None:
+        return ""
+    parts = [f"Asked as of {context.as_of}"]
+    if context.window_phrase:
+        parts.append(f'"{context.window_phrase}" = {context.window_since}..{context.window_until}')
+    parts += [f"{name} {value}" for name, value in
+              (("since", context.since), ("until", context.until), ("source", context.source))
+              if value]
+    return " · ".join(parts)

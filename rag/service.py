@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from rag.protocols import Answerer, Retriever, SearchFilters
 from rag.settings import TimeSettings
 from rag.timeframe import prefer_dates, resolve_window
-from rag.types import Answer, ScoredChunk
+from rag.types import Answer, AskContext, ScoredChunk
 
 
 class CitechatService:
@@ -63,10 +63,13 @@ class CitechatService:
         are resolved against it, and among similar passages the latest before it wins.
         """
         started = self._clock()
+        as_of = as_of or self._today()
         chunks = self.retrieve_as_of(question, k or self._answer_k, filters, as_of)
         answer = self._answerer.answer(question, chunks)
         elapsed_ms = round((self._clock() - started) * 1000, 1)
-        return answer.model_copy(update={"mode": self._mode, "latency_ms": elapsed_ms}), chunks
+        context = ask_context(question, as_of, filters)
+        update = {"mode": self._mode, "latency_ms": elapsed_ms, "context": context}
+        return answer.model_copy(update=update), chunks
 
     def retrieve_as_of(
         self, question: str, k: int, filters: SearchFilters | None, as_of: date | None
@@ -85,3 +88,16 @@ class CitechatService:
             recency_days=self._time.recency_days,
         )
         return ranked[:k]
+
+
+def ask_context(question: str, as_of: date, filters: SearchFilters | None) -> AskContext:
+    """The `AskContext` reported with an answer (filters as the user set them)."""
+    window = resolve_window(question, as_of)
+    filters = filters or SearchFilters()
+    return AskContext(
+        as_of=as_of.isoformat(),
+        window_since=window.since.isoformat() if window else None,
+        window_until=window.until.isoformat() if window else None,
+        window_phrase=window.phrase if window else None,
+        since=filters.since, until=filters.until, source=filters.source,
+    )

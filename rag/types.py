@@ -85,6 +85,22 @@ class SentenceCheck(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
+class AskContext(BaseModel):
+    """When and within what the question was asked: the as-of day (documents published after
+    it were not read), the dates its wording points at ("this week" → a window) and the
+    filters the user set."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: str = Field(description="ISO date the question was asked on.")
+    window_since: str | None = Field(default=None, description="Start of the asked-about dates.")
+    window_until: str | None = None
+    window_phrase: str | None = Field(default=None, description='e.g. "this week".')
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+
+
 class Answer(BaseModel):
     """What `ask` returns: an answer whose `[n]` markers map to `citations`, or a refusal."""
 
@@ -100,4 +116,7 @@ class Answer(BaseModel):
     latency_ms: float = 0.0
     verification: list[SentenceCheck] | None = Field(
         default=None, description="Per-sentence checks of a generated answer; null otherwise."
+    )
+    context: AskContext | None = Field(
+        default=None, description="The as-of day, resolved date window and filters used."
     )

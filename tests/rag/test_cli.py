@@ -11,7 +11,9 @@ from rag.cli import main
 pytestmark = pytest.mark.integration
 
 ANSWER_KEYS = {"question", "answer", "short_answer", "refused", "citations", "retrieved",
-               "mode", "latency_ms", "verification"}
+               "mode", "latency_ms", "verification", "context"}
+CONTEXT_KEYS = {"as_of", "window_since", "window_until", "window_phrase", "since", "until",
+                "source"}
 CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "url", "publish_date", "quote", "start", "end"}
 
 
@@ -126,3 +128,14 @@ def test_help_teaches_with_examples(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "citechat ingest" in out and "examples:" in out
+
+
+def test_ask_json_reports_the_as_of_day_window_and_filters(data_dir, capsys):
+    assert main(["ask", "--data-dir", str(data_dir), "--json", "--as-of", "2026-09-12",
+                 "--since", "2026-09-01", "How many people died in the floods this week?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer["context"]) == CONTEXT_KEYS
+    assert answer["context"]["as_of"] == "2026-09-12" and answer["context"]["since"] == "2026-09-01"
+    assert (answer["context"]["window_since"], answer["context"]["window_until"]) == (
+        "2026-09-06", "2026-09-12")
+    assert all("2026-09-01" <= c["publish_date"] <= "2026-09-12" for c in answer["citations"])
