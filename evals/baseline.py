@@ -52,9 +52,23 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def save_baseline(run: EvalRun, path: Path) -> Baseline:
-    """Write `run` as the new baseline, keeping the floors of an existing one."""
+    """Write `run` (slimmed: `slim`) as the new baseline, keeping the floors of an existing one."""
     floors = load_baseline(path).floors if path.is_file() else default_floors(run)
-    baseline = Baseline(floors=floors, run=run)
+    baseline = Baseline(floors=floors, run=slim(run))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(baseline.model_dump_json(indent=1) + "\n", encoding="utf-8")
     return baseline
+
+
+def slim(run: EvalRun) -> EvalRun:
+    """The run without what the gate and reports never read from a baseline and what changes
+    on every run: latencies, the retrieved-chunk list (its metrics are kept in `retrieval`),
+    and the judge's features for supported sentences. Keeps baseline diffs reviewable."""
+    questions = []
+    for q in run.questions:
+        answer = q.answer.model_copy(update={"latency_ms": 0.0, "retrieved": []})
+        sentences = [s if s.verdict != "supported" else s.model_copy(update={"judgement": None})
+                     for s in q.faithfulness.sentences]
+        faithfulness = q.faithfulness.model_copy(update={"sentences": sentences})
+        questions.append(q.model_copy(update={"answer": answer, "faithfulness": faithfulness}))
+    return run.model_copy(update={"questions": questions})

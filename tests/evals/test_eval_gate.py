@@ -36,6 +36,17 @@ def test_identical_runs_pass(tmp_path):
     assert baseline.floors["accuracy"] == 0.9
 
 
+def test_a_stored_baseline_drops_what_changes_on_every_run(tmp_path):
+    run = _run()
+    save_baseline(run, tmp_path / "b.json")
+    stored = load_baseline(tmp_path / "b.json").run
+    assert all(q.answer.latency_ms == 0.0 and q.answer.retrieved == [] for q in stored.questions)
+    assert any(q.answer.retrieved for q in run.questions)
+    assert stored.aggregates == run.aggregates
+    assert [q.retrieval for q in stored.questions] == [q.retrieval for q in run.questions]
+    assert compare(load_baseline(tmp_path / "b.json"), _run()).passed
+
+
 def test_regression_is_caught_and_flips_listed():
     baseline = Baseline(floors={}, run=_run())
     worse = _run(wrong=["d0", "d1", "d2", "d3"], refuse=["d4", "d5"])
