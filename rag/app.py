@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from rag.catalog import Catalog
 from rag.protocols import Embedder
@@ -14,6 +15,8 @@ class App:
 
     def __init__(self, settings: CitechatSettings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        self._answerers: dict[str, Any] = {}  # by answer mode
+        self._services: dict[str, Any] = {}
         if embedder is not None:  # tests and callers may bring their own model
             self.__dict__["embedder"] = embedder
 
@@ -33,7 +36,8 @@ class App:
         from rag.embedder import MiniLMEmbedder
 
         cfg = self.settings.embed
-        return MiniLMEmbedder(max_tokens=cfg.max_tokens, batch_size=cfg.batch_size, threads=cfg.threads)
+        return MiniLMEmbedder(max_tokens=cfg.max_tokens, batch_size=cfg.batch_size,
+                              threads=cfg.threads)
 
     @cached_property
     def ingestor(self):  # -> Ingestor
@@ -63,27 +67,42 @@ class App:
 
         return HybridRetriever(self.catalog, self.dense, self.embedder, self.settings.retrieve)
 
-    @cached_property
+    @property
     def answerer(self):  # -> ExtractiveAnswerer | LLMAnswerer
-        from rag.extractive import ExtractiveAnswerer
+        """The answerer of the configured mode (`answer.mode`)."""
+        return self.answerer_in(self.settings.answer.mode)
 
-        cfg = self.settings.answer
-        extractive = ExtractiveAnswerer(embedder=self.embedder, **_threshold(cfg.min_support))
-        if cfg.mode != "llm":
-            return extractive
-        from rag.llm.answerer import LLMAnswerer
-
-        return LLMAnswerer.from_settings(self.settings.llm, fallback=extractive)
-
-    @cached_property
+    @property
     def service(self):  # -> CitechatService
-        from rag.service import CitechatService
+        """The service answering in the configured mode."""
+        return self.service_in(self.settings.answer.mode)
 
-        cfg = self.settings.answer
-        return CitechatService(
-            self.retriever, self.answerer, answer_k=cfg.top_k, mode=cfg.mode,
-            time_settings=self.settings.time,
-        )
+    def answerer_in(self, mode: str):  # -> ExtractiveAnswerer | LLMAnswerer
+        """The answerer for `mode` ("extractive" or "llm"), built on first use. The LLM one
+        falls back to the extractive one when the model's answer fails verification."""
+        if mode not in self._answerers:
+            from rag.extractive import ExtractiveAnswerer
+
+            if "extractive" not in self._answerers:
+                self._answerers["extractive"] = ExtractiveAnswerer(
+                    embedder=self.embedder, **_threshold(self.settings.answer.min_support))
+            if mode == "llm":
+                from rag.llm.answerer import LLMAnswerer
+
+                self._answerers[mode] = LLMAnswerer.from_settings(
+                    self.settings.llm, fallback=self._answerers["extractive"])
+        return self._answerers.get(mode, self._answerers["extractive"])
+
+    def service_in(self, mode: str):  # -> CitechatService
+        """The retrieve-then-answer service for `mode`, built on first use."""
+        if mode not in self._services:
+            from rag.service import CitechatService
+
+            self._services[mode] = CitechatService(
+                self.retriever, self.answerer_in(mode), answer_k=self.settings.answer.top_k,
+                time_settings=self.settings.time,
+            )
+        return self._services[mode]
 
 
 def _threshold(min_support: float) -> dict[str, float]:

@@ -22,7 +22,6 @@ class CitechatService:
         answerer: Answerer,
         *,
         answer_k: int = 8,
-        mode: str = "extractive",
         time_settings: TimeSettings | None = None,
         clock: Callable[[], float] = time.perf_counter,
         today: Callable[[], date] = date.today,
@@ -30,7 +29,6 @@ class CitechatService:
         self._retriever = retriever
         self._answerer = answerer
         self._answer_k = answer_k
-        self._mode = mode
         self._time = time_settings or TimeSettings()
         self._clock = clock
         self._today = today
@@ -68,7 +66,7 @@ class CitechatService:
         answer = self._answerer.answer(question, chunks)
         elapsed_ms = round((self._clock() - started) * 1000, 1)
         context = ask_context(question, as_of, filters)
-        update = {"mode": self._mode, "latency_ms": elapsed_ms, "context": context}
+        update = {"latency_ms": elapsed_ms, "context": context}  # `mode`: the answerer's own
         return answer.model_copy(update=update), chunks
 
     def retrieve_as_of(

@@ -3,7 +3,8 @@
 >>> demo = launch_ui(build_app(load_settings()), "127.0.0.1", 7860)  # doctest: +SKIP
 
 Offline by design: analytics off, no share link, system fonts only (the page requests nothing
-from any host but the one serving it), LLM mode offered only when `llm.base_url` is set.
+from any host but the one serving it), LLM mode offered only when an endpoint is configured
+(`llm.base_url`, or an API key for OpenAI's).
 """
 
 import logging
@@ -20,7 +21,7 @@ from rag.errors import CitechatError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
 from ui.filters import AS_OF, SINCE, SOURCE, UNTIL  # noqa: E402
-from ui.handlers import EXTRACTIVE, ChatHandlers  # noqa: E402
+from ui.handlers import EXTRACTIVE, ChatHandlers, answer_modes  # noqa: E402
 from ui.session import AppPool, Session  # noqa: E402
 from ui.uploads import ALLOWED_EXTENSIONS, MAX_BYTES  # noqa: E402
 
@@ -48,7 +49,8 @@ def build_ui(
     pool = AppPool(app, app_factory)
     handlers = ChatHandlers(pool, FeedbackStore.for_data_dir(app.settings.data_dir),
                             stream_delay=stream_delay)
-    modes = [EXTRACTIVE, "llm"] if app.settings.llm.base_url else [EXTRACTIVE]
+    modes = answer_modes(app.settings)
+    default_mode = app.settings.answer.mode if app.settings.answer.mode in modes else EXTRACTIVE
     # delete_cache: Gradio's own temp copies of uploads go after an hour (ours are kept).
     with gr.Blocks(title="citechat", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         session = gr.State(Session(collection=pool.default))
@@ -76,8 +78,9 @@ def build_ui(
             with gr.Row():
                 k = gr.Slider(1, 20, value=app.settings.answer.top_k, step=1, elem_id="k",
                               label="Passages the answer reads (k)")
-                mode = gr.Radio(modes, value=EXTRACTIVE, label="Answer mode", elem_id="mode",
-                                info=None if len(modes) > 1 else "LLM mode needs llm.base_url")
+                mode = gr.Radio(modes, value=default_mode, label="Answer mode", elem_id="mode",
+                                info=None if len(modes) > 1 else
+                                "LLM mode needs llm.base_url or an API key (README: LLM mode)")
                 collection = gr.Dropdown(pool.choices(), value=pool.default, label="Collection",
                                          elem_id="collection")
             files = gr.File(file_count="multiple", file_types=list(ALLOWED_EXTENSIONS),

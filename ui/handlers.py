@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from rag.errors import CitechatError
+from rag.errors import CitechatError, ConfigError
 from rag.protocols import SearchFilters
+from rag.settings import CitechatSettings
 from rag.types import Answer, ScoredChunk
 from ui import render
 from ui.conversation import carry_over
@@ -28,7 +29,20 @@ from ui.uploads import UploadSummary, ingest_uploads
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
+LLM = "llm"
 Update = tuple[list[dict[str, str]], str, Session]
+
+
+def answer_modes(settings: CitechatSettings) -> list[str]:
+    """The answer modes the UI offers: extractive always; "llm" when an endpoint is usable
+    (a base URL, or a key for OpenAI's own)."""
+    from rag.llm.client import resolve_endpoint
+
+    try:
+        resolve_endpoint(settings.llm)
+    except ConfigError:
+        return [EXTRACTIVE]
+    return [EXTRACTIVE, LLM]
 
 
 class ChatHandlers:
@@ -71,26 +85,28 @@ class ChatHandlers:
         searched = carry_over(question, previous)
         try:
             filters, day = parse_filters(as_of, since, until, source)
-            answer, chunks = self._ask(session.collection, searched, int(k), filters, day)
+            answer, chunks = self._ask(session.collection, searched, int(k), filters, day, mode)
         except CitechatError as exc:
             log.warning("answering %r failed: %s", question, exc)
             yield self._error(session, str(exc))
             return
-        note = f"Searched for: {searched}" if searched != question else ""
-        if mode != EXTRACTIVE:
-            note = (note + " — " if note else "") + "LLM mode is not wired in yet; extractive used"
+        notes = [f"Searched for: {searched}"] if searched != question else []
+        if mode != EXTRACTIVE and answer.mode == EXTRACTIVE:
+            notes.append("the model's answer failed the citation check; the extractive answer "
+                         "is shown")
+        note = " — ".join(notes)
         turn = Turn(answer_id=uuid.uuid4().hex, searched=answer.question, answer=answer,
-                    chunks=list(chunks), collection=session.collection, mode=EXTRACTIVE,
+                    chunks=list(chunks), collection=session.collection, mode=answer.mode,
                     k=int(k), message_index=len(session.messages),  # right after the question
                     filters=filters, as_of=day)
         yield from self._stream(session, turn, note)
 
     def _ask(
         self, collection: str, question: str, k: int, filters: SearchFilters | None,
-        as_of: date | None,
+        as_of: date | None, mode: str,
     ) -> tuple[Answer, list[ScoredChunk]]:
         with self.pool.use(collection) as app:
-            return app.service.ask_with_chunks(question, k, filters, as_of)
+            return app.service_in(mode).ask_with_chunks(question, k, filters, as_of)
 
     @staticmethod
     def _error(session: Session, why: str) -> Update:

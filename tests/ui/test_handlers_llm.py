@@ -1,0 +1,62 @@
+"""The UI's LLM answer mode over a scripted OpenAI-compatible endpoint on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.settings import load_settings
+from tests.rag.llm.llm_fakes import Reply, completion, endpoint_fixture  # noqa: F401
+from ui.feedback import FeedbackStore
+from ui.handlers import ChatHandlers, answer_modes
+from ui.session import AppPool
+
+TEXT = ("Harbour bridge reopens\n\nThe Port Ellery Harbour Bridge reopened on Monday, "
+        "September 28, after Mayor Felix Amundsen cut a ribbon. The rebuild cost $43.2 million.")
+QUESTION = "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"
+GOOD = "Mayor Felix Amundsen cut a ribbon to reopen the bridge [1]."
+
+
+@pytest.fixture
+def handlers(make_app, endpoint, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "bridge.txt").write_text(TEXT)
+    app = make_app("news", llm={"base_url": endpoint.url, "model": "fake", "max_retries": 0})
+    app.ingestor.ingest([src])
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
+
+
+def _final(handlers, mode):
+    session = handlers.new_session()
+    messages, _, session = list(handlers.chat(QUESTION, session, k=3, mode=mode))[-1]
+    return messages[-1]["content"], session.turns[-1]
+
+
+def test_llm_mode_answers_with_the_model_and_records_it(handlers, endpoint):
+    endpoint.reply(Reply(body=completion(GOOD)))
+    html, turn = _final(handlers, "llm")
+    assert turn.mode == "llm" and turn.answer.verification[0].verdict == "supported"
+    assert "Felix Amundsen cut a ribbon" in html and len(endpoint.requests) == 1
+
+
+def test_an_answer_failing_the_citation_check_falls_back_and_says_so(handlers, endpoint):
+    endpoint.reply(Reply(body=completion("The bridge was painted green by Bob Lane.")))
+    html, turn = _final(handlers, "llm")
+    assert turn.mode == "extractive" and "failed the citation check" in html
+    assert "Felix Amundsen" in html
+
+
+def test_extractive_mode_never_calls_the_model(handlers, endpoint):
+    html, turn = _final(handlers, "extractive")
+    assert turn.mode == "extractive" and endpoint.requests == []
+    assert "failed the citation check" not in html
+
+
+def test_llm_mode_is_offered_only_with_an_endpoint(monkeypatch, tmp_path):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    assert answer_modes(load_settings(data_dir=tmp_path)) == ["extractive"]
+    with_url = load_settings(data_dir=tmp_path, llm={"base_url": "http://127.0.0.1:9/v1"})
+    assert answer_modes(with_url) == ["extractive", "llm"]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert answer_modes(load_settings(data_dir=tmp_path)) == ["extractive", "llm"]
