@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.dataset import DatasetError, load_dataset
+from rag.filters import arg_day
 
 if TYPE_CHECKING:
     from evals.judge_selftest import SelfTestResult
@@ -56,7 +57,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="report folder (default: <data dir>/eval-reports/<dataset>)")
     p.add_argument("-k", type=int, help="passages the answerer reads (default: answer.top_k)")
-    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="date for questions without as_of (default: newest document's date)")
     p.add_argument("--tolerance", type=float, default=0.02,
                    help="allowed mean drop per metric before the bootstrap test counts it")

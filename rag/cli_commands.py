@@ -11,7 +11,7 @@ from typing import Any
 
 from rag.app import App, build_app
 from rag.errors import ConfigError, IngestError
-from rag.filters import make_filters, parse_day
+from rag.filters import arg_day, make_filters
 from rag.llm.render import render_verification
 from rag.protocols import SearchFilters
 from rag.render import render_answer, render_results
@@ -55,9 +55,9 @@ def _filters(args: argparse.Namespace) -> SearchFilters | None:
 
 def _add_search_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("-k", type=int, help="number of passages (default: from settings)")
-    p.add_argument("--since", type=_arg_date, metavar="YYYY-MM-DD",
+    p.add_argument("--since", type=arg_day, metavar="YYYY-MM-DD",
                    help="only documents published on/after (drops undated ones)")
-    p.add_argument("--until", type=_arg_date, metavar="YYYY-MM-DD",
+    p.add_argument("--until", type=arg_day, metavar="YYYY-MM-DD",
                    help="only documents published on/before (keeps undated ones)")
     p.add_argument("--source", help="only documents from this source (exact name)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
@@ -155,7 +155,7 @@ def _register_ask(sub: Any, common: argparse.ArgumentParser) -> None:
                    help='answer every line {"id": ..., "question": ...}; one JSON line each')
     p.add_argument("--out", type=Path, help="with --questions: write the JSON lines here")
     add_mode_flag(p)
-    p.add_argument("--as-of", type=_arg_date, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="answer as on this date (default today): later documents are not read, "
                    "'this week' or 'on Monday' count back from it")
     p.add_argument("--stream", action="store_true",
@@ -185,14 +185,6 @@ def _iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ConfigError(f"as-of date {value!r} is not an ISO date like 2026-09-14") from None
-
-
-def _arg_date(value: str) -> date | None:
-    """A YYYY-MM-DD flag value (blank = not given), checked as the UI checks its fields."""
-    try:
-        return parse_day(value)
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:

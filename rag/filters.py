@@ -10,6 +10,7 @@ rag.errors.ConfigError: Since: '2026-13-01' is not a date (use YYYY-MM-DD, e.g. 
 
 from __future__ import annotations
 
+import argparse
 import re
 from datetime import date
 
@@ -34,6 +35,15 @@ def parse_day(text: str | None, field: str = "") -> date | None:
         lead = f"{field}: " if field else ""
         raise ConfigError(f"{lead}{value!r} is not a date (use YYYY-MM-DD, e.g. 2026-09-14)")
     return day
+
+
+def arg_day(value: str) -> date | None:
+    """An argparse `type=` for YYYY-MM-DD flags (blank = not given), checked as the UI checks
+    its fields."""
+    try:
+        return parse_day(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def make_filters(

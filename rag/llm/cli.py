@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rag.errors import CitechatError
+from rag.filters import arg_day
 from rag.llm.render import render_verification
 from rag.protocols import SearchFilters
 from rag.render import render_answer
@@ -34,7 +35,7 @@ def register_chat(sub: Any, common: argparse.ArgumentParser) -> None:
 
     add_mode_flag(p)
     p.add_argument("-k", type=int, help="passages per answer (default: answer.top_k)")
-    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="answer as on this date (default: today)")
     p.set_defaults(run=cmd_chat)
 
