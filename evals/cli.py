@@ -128,7 +128,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                        **scoring)
     gate = compare(baseline, run, tolerance=args.tolerance) if baseline is not None else None
     out = args.out or app.settings.data_dir / "eval-reports" / name
-    paths = write_reports(run, gate, out)
+    paths = write_reports(run, gate, out, baseline.run if baseline is not None else None)
     print("\n".join([*metric_table(run, gate), "", *selftest_lines(run)]))
     if gate is not None:
         print(f"\n{'PASS' if gate.passed else 'FAIL'} against {target}")

@@ -70,6 +70,8 @@ class SelfTestResult(BaseModel):
     passed: bool
     judge: str = "offline"  # "offline", or "llm <model>"
     errors: int = 0  # cases the judge could not judge (counted as misjudged)
+    # label → judged ("supported" / "not supported" / "judge_error") → cases
+    confusion: dict[str, dict[str, int]] = {}
 
 
 def load_cases(path: Path | None = None) -> list[Case]:
@@ -161,8 +163,12 @@ def score(
     hits: dict[str, list[bool]] = defaultdict(list)
     by_label: dict[str, list[bool]] = defaultdict(list)
     misjudged = []
+    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case, verdict in zip(cases, verdicts, strict=True):
         predicted = verdict == "supported"
+        judged = verdict if verdict == "judge_error" else \
+            ("supported" if predicted else "not supported")
+        confusion[case.label][judged] += 1
         right = verdict != "judge_error" and predicted == (case.label == "supported")
         hits[case.kind].append(right)
         by_label[case.label].append(right)
@@ -176,6 +182,7 @@ def score(
         by_kind={k: round(sum(v) / len(v), 3) for k, v in sorted(hits.items())},
         misjudged=misjudged, floor=floor, passed=balanced >= floor, judge=judge,
         errors=sum(v == "judge_error" for v in verdicts),
+        confusion={label: dict(row) for label, row in confusion.items()},
     )
 
 

@@ -155,13 +155,16 @@ def render_markdown(run: EvalRun, gate: GateReport | None) -> str:
     return "\n".join(lines)
 
 
-def write_reports(run: EvalRun, gate: GateReport | None, out: Path) -> list[Path]:
-    """Write report.md, report.html and run.json under `out`; return their paths."""
+def write_reports(
+    run: EvalRun, gate: GateReport | None, out: Path, baseline: EvalRun | None = None
+) -> list[Path]:
+    """Write report.md, report.html (charts beside `baseline` when given) and run.json under
+    `out`; return their paths."""
     from evals.report_html import render_html
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.md", out / "report.html", out / "run.json"]
     paths[0].write_text(render_markdown(run, gate), encoding="utf-8")
-    paths[1].write_text(render_html(run, gate), encoding="utf-8")
+    paths[1].write_text(render_html(run, gate, baseline), encoding="utf-8")
     paths[2].write_text(run.model_dump_json(indent=1), encoding="utf-8")
     return paths

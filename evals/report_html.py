@@ -11,6 +11,14 @@ from html import escape
 
 from evals.gate import Flip, GateReport
 from evals.report import _fmt, llm_verdict, metric_rows, selftest_lines, verdict
+from evals.report_charts import (
+    RANK_BUCKETS,
+    columns,
+    confusion_table,
+    gold_rank,
+    histogram,
+    question_grid,
+)
 from evals.results import EvalRun, QuestionResult
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
@@ -90,8 +98,37 @@ def _tag_series(questions: Sequence[QuestionResult]) -> list[tuple[str, None, fl
     return [(t, None, sum(v) / len(v)) for t, v in sorted(by.items())]
 
 
-def render_html(run: EvalRun, gate: GateReport | None) -> str:
-    """The whole report as one HTML page."""
+def _charts(run: EvalRun, baseline: EvalRun | None) -> list[str]:
+    """Per-question baseline vs now, gold-document rank, score histograms, judge confusion."""
+    old = baseline.questions if baseline else []
+
+    def ranks(qs: Sequence[QuestionResult]) -> list[int]:
+        found = [gold_rank(q) for q in qs]
+        return [found.count(b) for b in RANK_BUCKETS]
+
+    def f1(qs: Sequence[QuestionResult]) -> list[int]:
+        return histogram([q.correctness.f1 for q in qs if q.correctness.status != "n/a"])
+
+    def support(qs: Sequence[QuestionResult]) -> list[int]:
+        return histogram([q.faithfulness.supported_share for q in qs
+                          if q.faithfulness.supported_share is not None])
+
+    bins = [f"{i / 10:.1f}" for i in range(10)]
+    parts = ["<h2>Per question</h2>", question_grid(run.questions, old),
+             "<h2>Rank of the first gold document</h2>",
+             columns(RANK_BUCKETS, ranks(old) if old else None, ranks(run.questions),
+                     "questions by gold rank (grey baseline, blue now)"),
+             "<h2>Score histograms</h2>",
+             columns(bins, f1(old) if old else None, f1(run.questions), "token F1 (bin start)"),
+             columns(bins, support(old) if old else None, support(run.questions),
+                     "supported share of answer sentences (bin start)"),
+             "<h2>Judge self-test</h2>"]
+    parts += [confusion_table(r) for r in run.judge_selftests]
+    return parts
+
+
+def render_html(run: EvalRun, gate: GateReport | None, baseline: EvalRun | None = None) -> str:
+    """The whole report as one HTML page; `baseline` adds its side to the charts."""
     v = verdict(gate)
     rows = metric_rows(run, gate)
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>eval {escape(run.dataset)}"
@@ -116,6 +153,7 @@ def render_html(run: EvalRun, gate: GateReport | None) -> str:
         parts += [_flip(f) for f in gate.regressions]
         fixed = ", ".join(f.id for f in gate.fixes) or "none"
         parts.append(f"<h2>Fixed</h2><p>{escape(fixed)}</p>")
+    parts += _charts(run, baseline)
     parts.append("<h2>Pass rate by tag</h2>"
                  + bar_chart(_tag_series(run.questions), "pass rate by tag (now)"))
     failing = [q for q in run.questions if not q.passed]
