@@ -86,12 +86,14 @@ def expected_type(question: str) -> QuestionType:
     """The answer type the question asks for, from its wh-phrase and head noun."""
     q = _asking_sentence(question).lower()
     if re.search(r"\bhow much\b", q):
-        money = re.search(r"\b(pay|paid|cost|worth|settle|fine|price|spend|raise|earn)", q)
+        money = re.search(r"\b(pay|paid|cost|worth|settle|fine|price|spend|raise|earn|money|"
+                          r"prize|fee|salary|budget|fund|fare|charge)", q)
         return QuestionType("money" if money else "number")
     if re.search(r"\bhow (many|old|far|long|tall|big)\b|\bwhat (time|percentage|margin)\b", q):
         return QuestionType("percent" if "percent" in q or "margin" in q else "number")
-    if re.search(r"^when\b|\b(what|which) (date|day|month|year)\b", q):
-        return QuestionType("date")
+    asked = re.search(r"^when\b|\b(?:what|which) (date|day|month|year)\b", q)
+    if asked:
+        return QuestionType("date", asked.group(1))
     if re.search(r"\bwhere\b", q):
         return QuestionType("place")
     match = re.search(r"\bname of (?:the |a |an |this |its )?((?:[\w'’-]+ ){0,3}[\w'’-]+)", q)
@@ -355,6 +357,9 @@ _HOME_COUNTRY = frozenset({"U.S.", "US", "USA", "United States", "America", "U.S
 def type_fit(expected: QuestionType, candidate: Candidate) -> float:
     """0..1: how well `candidate` fits the asked type; places also match the asked place kind."""
     fit = TYPE_FIT.get(expected.kind, {}).get(candidate.kind, 0.0)
+    if expected.kind == "date" and expected.head == "year" and not re.search(
+            r"\b(?:1[89]|20)\d\d\b", candidate.text):
+        return 0.0  # "in what year…" is answered by a year
     if candidate.kind == "date" and expected.head not in ("year", "day", "month"):
         if re.fullmatch(r"\d{4}", candidate.text):
             fit *= 0.5  # a bare year rarely answers "when"

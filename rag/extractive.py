@@ -44,6 +44,7 @@ def _wordset(text: str) -> frozenset[str]:
 
 
 _NUMERIC = frozenset({"number", "money", "percent"})
+_FIGURES = frozenset({"number", "money", "percent", "amount", "date"})  # asked-for kinds
 _UNANCHORED = 0.7  # a number not next to the asked unit fits less well
 _CLOSE = 0.85  # without a short answer, also quote sentences scoring this close to the best
 _SUPERSEDED = 0.5
@@ -101,6 +102,7 @@ class Extraction:
     short_answer: str | None
     quotes: list[Sentence] = field(default_factory=list)
     revised: bool = False  # quotes[0] revises the figure in quotes[1] (a later report)
+    answerable: bool = True  # False: the asked kind of answer (a figure, a date) is missing
 
 
 class ExtractiveAnswerer:
@@ -133,7 +135,7 @@ class ExtractiveAnswerer:
             for c in chunks
         ]
         found = self.extract(question, chunks)
-        if not found.quotes or found.support < self._min_support:
+        if not found.quotes or not found.answerable or found.support < self._min_support:
             return Answer(question=question, answer=REFUSAL, refused=True, retrieved=retrieved)
         citations = [_citation(n, chunks[s.chunk], s) for n, s in enumerate(found.quotes, 1)]
         quoted = [f'"{c.quote}" [{c.n}]' for c in citations]
@@ -162,7 +164,9 @@ class ExtractiveAnswerer:
         if not options:
             close = [s for s in ranked[1:] if s.score >= _CLOSE * ranked[0].score]
             quotes = [ranked[0], *close][: self._max_quotes]
-            return Extraction(expected, ranked[0].score, None, quotes)
+            # A question asking for a number or a date that no passage offers is not answered.
+            return Extraction(expected, ranked[0].score, None, quotes,
+                              answerable=expected.kind not in _FIGURES)
         versions = self._versions(options, chunks, set(_content_terms(question)))
         latest = versions[-1]
         day = _published(chunks, latest.home)

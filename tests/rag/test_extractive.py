@@ -170,6 +170,8 @@ def test_works_without_an_embedder():
         ("What is the confirmed death toll from the floods?", "number"),
         ("What is the latest pay rise the city has offered?", "amount"),
         ("What has the council decided about the stadium?", "thing"),
+        ("How much prize money did the winner receive?", "money"),
+        ("In what year was the airline founded?", "date"),
     ],
 )
 def test_expected_type(question, kind):
@@ -249,3 +251,24 @@ def test_an_old_figure_after_from_is_not_the_answer(fake_embedder):
     answer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0).answer(
         "What pay offer has the city made?", [dated(text, "d", "2026-09-21", 0)])
     assert answer.short_answer == "4.5 per cent"
+
+
+def test_a_year_question_is_answered_by_a_year_or_refused(fake_embedder):
+    answerer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0)
+    no_year = "The airline announced its new jets on Thursday, its founders said."
+    with_year = "The airline was founded in 1994 by two pilots, its founders said."
+
+    refused = answerer.answer("In what year was the airline founded?",
+                              [dated(no_year, "d", "2026-10-02", 0)])
+    found = answerer.answer("In what year was the airline founded?",
+                            [dated(with_year, "d", "2026-10-02", 0)])
+
+    assert refused.refused and found.short_answer == "1994"
+
+
+def test_a_number_question_with_no_number_in_the_passages_is_refused(fake_embedder):
+    text = "Visitors praised the Kestlebury gallery's new painting room on Saturday."
+    answer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0).answer(
+        "How many visitors did the Kestlebury gallery receive?",
+        [dated(text, "d", "2026-10-08", 0)])
+    assert answer.refused
