@@ -40,7 +40,8 @@ def _supports(app, questions, k: int) -> tuple[list[float], list[float], list[fl
             continue
         pos.append(support)
         gold = f" {_norm(q['answer'])} "
-        removed = [c for c in pool if gold not in f" {_norm(app.catalog.document_text(c.chunk.doc_id) or '')} "]
+        removed = [c for c in pool
+                   if gold not in f" {_norm(app.catalog.document_text(c.chunk.doc_id) or '')} "]
         neg_removed.append(answerer.extract(q["question"], removed[:k]).support)
     return pos, neg_real, neg_removed
 

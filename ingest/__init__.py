@@ -1,1 +1,2 @@
-"""citechat ingestion: load files or JSONL, clean, chunk with offsets, embed, upsert idempotently."""
+"""citechat ingestion: load files or JSONL, clean, chunk with offsets, embed, upsert
+idempotently."""

@@ -66,7 +66,8 @@ class Ingestor:
     ) -> None:
         self._catalog = catalog
         self._dense = dense
-        self._pipeline = IngestionPipeline(transformations=[splitter, embed_model], disable_cache=True)
+        self._pipeline = IngestionPipeline(transformations=[splitter, embed_model],
+                                           disable_cache=True)
         self._batch_docs = batch_docs
         self._fingerprint = fingerprint
 
@@ -119,7 +120,8 @@ class Ingestor:
             return None
         if item.doc_id in seen:
             report.failed.append(
-                LoadFailure(item.origin, f"duplicate document id {item.doc_id!r} (also in {seen[item.doc_id]})")
+                LoadFailure(item.origin, f"duplicate document id {item.doc_id!r} "
+                                         f"(also in {seen[item.doc_id]})")
             )
             return None
         seen[item.doc_id] = item.origin
@@ -129,7 +131,9 @@ class Ingestor:
             return None
         return _record(item, text, self._fingerprint)
 
-    def _commit(self, batch: list[DocumentRecord], stored: dict[str, str], report: IngestReport) -> None:
+    def _commit(
+        self, batch: list[DocumentRecord], stored: dict[str, str], report: IngestReport
+    ) -> None:
         if not batch:
             return
         nodes = self._pipeline.run(documents=[_to_document(r) for r in batch])

@@ -33,7 +33,8 @@ class _Section(BaseModel):
 class ChromaSettings(_Section):
     url: str | None = Field(
         default=None,
-        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); unset = embedded on disk.",
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); unset = embedded "
+        "on disk.",
     )
     max_batch: int = Field(default=1000, ge=1, description="Most records sent to Chroma per call.")
 
@@ -211,7 +212,8 @@ class CitechatSettings(BaseSettings):
 
 
 def _config_file(explicit: Path | None) -> Path | None:
-    chosen = explicit or (Path(os.environ["CITECHAT_CONFIG"]) if os.environ.get("CITECHAT_CONFIG") else None)
+    from_env = os.environ.get("CITECHAT_CONFIG")
+    chosen = explicit or (Path(from_env) if from_env else None)
     if chosen is not None and not chosen.is_file():
         raise ConfigError(f"config file {chosen} does not exist (from --config or CITECHAT_CONFIG)")
     if chosen is None and DEFAULT_CONFIG_FILE.is_file():
@@ -220,7 +222,8 @@ def _config_file(explicit: Path | None) -> Path | None:
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> CitechatSettings:
-    """Build the settings once; `overrides` are top-level fields (nested ones as dicts) from CLI flags.
+    """Build the settings once; `overrides` are top-level fields (nested ones as dicts) from
+    CLI flags.
 
     Raises ConfigError naming the setting and the source to fix.
     """
@@ -245,5 +248,6 @@ def _describe(exc: ValidationError) -> str:
         env = "CITECHAT_" + "__".join(str(p) for p in err["loc"]).upper()
         got = err.get("input")
         shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        lines.append(f"setting '{dotted}'{shown}: {err['msg']} — set it with {env} or in citechat.toml")
+        lines.append(f"setting '{dotted}'{shown}: {err['msg']} — set it with {env} or in "
+                     "citechat.toml")
     return "invalid settings:\n  " + "\n  ".join(lines)

@@ -46,8 +46,9 @@ def resolve_window(question: str, as_of: date) -> DateWindow | None:
 
     >>> resolve_window("Who resigned this week?", date(2026, 9, 17)).since
     datetime.date(2026, 9, 11)
-    >>> resolve_window("What happened on Monday?", date(2026, 9, 17))
-    DateWindow(since=datetime.date(2026, 9, 14), until=datetime.date(2026, 9, 16), phrase='on monday')
+    >>> w = resolve_window("What happened on Monday?", date(2026, 9, 17))
+    >>> w.since, w.until, w.phrase
+    (datetime.date(2026, 9, 14), datetime.date(2026, 9, 16), 'on monday')
     """
     text = question.lower()
     for finder in (_explicit, _relative_day, _weekday, _week, _month, _year):

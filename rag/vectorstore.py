@@ -72,7 +72,8 @@ class DenseStore:
 
     def delete(self, doc_ids: Sequence[str]) -> None:
         for i in range(0, len(doc_ids), self._batch):
-            self._collection.delete(where={"document_id": {"$in": list(doc_ids[i : i + self._batch])}})
+            batch = list(doc_ids[i : i + self._batch])
+            self._collection.delete(where={"document_id": {"$in": batch}})
 
     def search(
         self, embedding: Sequence[float], k: int, filters: SearchFilters | None = None
@@ -81,7 +82,8 @@ class DenseStore:
         if self.count() == 0:
             return []
         query = VectorStoreQuery(
-            query_embedding=[float(x) for x in embedding], similarity_top_k=k, filters=_to_filters(filters)
+            query_embedding=[float(x) for x in embedding], similarity_top_k=k,
+            filters=_to_filters(filters),
         )
         result = self.vector_store.query(query)
         return list(zip(result.ids or [], result.similarities or [], strict=False))
@@ -92,9 +94,11 @@ def _to_filters(filters: SearchFilters | None) -> MetadataFilters | None:
         return None
     parts = []
     if filters.since:
-        parts.append(MetadataFilter(key="date_ts", value=_day(filters.since), operator=FilterOperator.GTE))
+        parts.append(MetadataFilter(key="date_ts", value=_day(filters.since),
+                                    operator=FilterOperator.GTE))
     if filters.until:
-        parts.append(MetadataFilter(key="date_ts", value=_day(filters.until), operator=FilterOperator.LTE))
+        parts.append(MetadataFilter(key="date_ts", value=_day(filters.until),
+                                    operator=FilterOperator.LTE))
     if filters.source:
         parts.append(MetadataFilter(key="source", value=filters.source, operator=FilterOperator.EQ))
     return MetadataFilters(filters=parts) if parts else None
