@@ -11,6 +11,7 @@ with `--judge llm` the same cases through the LLM judge (`judge_pairs`, cached),
 
     python -m evals.judge_selftest             # lexical + hard checks only
     python -m evals.judge_selftest --minilm    # with the real embedding model as a feature
+    python -m evals.judge_selftest --llm       # the LLM judge of the settings ([judge])
 """
 
 from __future__ import annotations
@@ -189,20 +190,32 @@ def score(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minilm", action="store_true", help="add the real embedding model")
-    parser.add_argument("--floor", type=float, default=FLOOR, help=f"default {FLOOR}")
+    parser.add_argument("--llm", action="store_true",
+                        help="test the LLM judge of the settings ([judge], CITECHAT_JUDGE__…) "
+                             "instead; judgements are cached under the data dir")
+    parser.add_argument("--frozen-only", action="store_true",
+                        help="only the hand-labelled pairs, not their synthetic edits")
+    parser.add_argument("--floor", type=float, default=None,
+                        help=f"default {FLOOR} (offline), judge.selftest_floor (--llm)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    embedder = None
-    if args.minilm:
-        from rag.embedder import MiniLMEmbedder
-
-        embedder = MiniLMEmbedder()
     frozen = load_cases()
-    result = run_selftest([*frozen, *synthetic_edits(frozen)], embedder, args.floor)
-    if args.json:
-        print(json.dumps(result.model_dump()))
+    cases = frozen if args.frozen_only else [*frozen, *synthetic_edits(frozen)]
+    if args.llm:
+        from evals.llm_judge.judge import LLMJudge
+        from rag.settings import load_settings
+
+        settings = load_settings()
+        floor = settings.judge.selftest_floor if args.floor is None else args.floor
+        result = run_llm_selftest(cases, LLMJudge.from_settings(settings), floor)
     else:
-        print(format_result(result))
+        embedder = None
+        if args.minilm:
+            from rag.embedder import MiniLMEmbedder
+
+            embedder = MiniLMEmbedder()
+        result = run_selftest(cases, embedder, FLOOR if args.floor is None else args.floor)
+    print(json.dumps(result.model_dump()) if args.json else format_result(result))
     return 0 if result.passed else 1
 
 

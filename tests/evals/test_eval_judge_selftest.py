@@ -21,3 +21,11 @@ def test_a_judge_that_always_says_supported_fails(monkeypatch):
     cases = selftest.load_cases()
     result = selftest.run_selftest([*cases, *selftest.synthetic_edits(cases)])
     assert result.balanced_accuracy == 0.5 and not result.passed
+
+
+def test_the_command_reports_the_hand_labelled_pairs_alone(capsys):
+    assert selftest.main(["--frozen-only", "--json"]) == 0
+    out = selftest.SelfTestResult.model_validate_json(capsys.readouterr().out)
+    assert out.n_supported + out.n_unsupported == len(selftest.load_cases())
+    assert sum(sum(row.values()) for row in out.confusion.values()) == len(selftest.load_cases())
+    assert selftest.main(["--frozen-only", "--floor", "0.99"]) == 1
