@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
@@ -30,7 +29,7 @@ from rag.answer_types import (
     type_fit,
 )
 from rag.protocols import Embedder
-from rag.text import sentence_spans, words
+from rag.text import news_date, sentence_spans, words
 from rag.types import Answer, Citation, RetrievedRef, ScoredChunk
 
 REFUSAL = "The documents don't say; the closest passages are listed below."
@@ -140,10 +139,12 @@ class ExtractiveAnswerer:
         citations = [_citation(n, chunks[s.chunk], s) for n, s in enumerate(found.quotes, 1)]
         quoted = [f'"{c.quote}" [{c.n}]' for c in citations]
         if found.revised:  # say what the latest report replaced, and when that was reported
-            quoted[1] = f"Earlier report{_dated(citations[1].publish_date, ', ')}: {quoted[1]}"
+            earlier = news_date(citations[1].publish_date)
+            quoted[1] = f"Earlier report{', ' + earlier if earlier else ''}: {quoted[1]}"
         text = " ".join(quoted)
         text = f"{found.short_answer}. {text}" if found.short_answer else text
-        text += _dated(citations[0].publish_date)
+        day = news_date(citations[0].publish_date)  # news answers say when their source was
+        text += f" (as of {day})" if day else ""  # published: " (as of 12 Sep 2026)"
         return Answer(
             question=question,
             answer=text,
@@ -419,18 +420,6 @@ def _merge_short_mentions(
             target = max(longer, key=lambda k: len(evidence[k]))
             merged[target] += merged.pop(key)
     return merged
-
-
-def _dated(publish_date: str | None, style: str = "") -> str:
-    """' (as of 12 Sep 2026)': news answers say when their main source was published;
-    with `style` ', ' the bare form ', 12 Sep 2026' for an earlier report."""
-    try:
-        day = date.fromisoformat(publish_date) if publish_date else None
-    except ValueError:
-        return ""
-    if day is None:
-        return ""
-    return f"{style}{day.day} {day:%b %Y}" if style else f" (as of {day.day} {day:%b %Y})"
 
 
 def _citation(n: int, scored: ScoredChunk, sentence: Sentence) -> Citation:

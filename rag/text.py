@@ -1,8 +1,9 @@
-"""Pure text helpers: sentence spans with exact character offsets, word tokens."""
+"""Pure text helpers: sentence spans with exact character offsets, word tokens, news dates."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 # Abbreviations after which a period does not end a sentence (lower-case, without the dot).
 _ABBREVIATIONS = frozenset(
@@ -57,3 +58,16 @@ def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: in
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits, keeping inner apostrophes)."""
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def news_date(iso_date: str | None) -> str:
+    """'2026-09-03' → '3 Sep 2026', how answers write a source's date; '' when unknown.
+
+    >>> news_date("2026-09-03"), news_date(None)
+    ('3 Sep 2026', '')
+    """
+    try:
+        day = date.fromisoformat(iso_date or "")
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%b %Y}"

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from evals.metrics.text import content_words, dates_in, fold, names_in, numbers_in, present
 from rag.errors import CitechatError
 from rag.protocols import Embedder
-from rag.text import sentence_spans, words
+from rag.text import news_date, sentence_spans, words
 from rag.types import Answer, Chunk, Citation
 
 Verdict = Literal["supported", "unsupported", "wrongly_cited", "uncertain"]
@@ -177,7 +177,7 @@ def judge_sentence(
     cited_chunks = [chunks[c.chunk_id].text for c in found if c.chunk_id in chunks]
     # A source's publication date is part of what a citation vouches for ("Earlier report,
     # 3 Sep 2026: …"), so the judge reads it beside the quote.
-    published = " ".join(_day(c.publish_date) for c in found)
+    published = " ".join(news_date(c.publish_date) for c in found)
     judgement = judge_pair(sentence, f"{quote} {published}", embedder) if quote.strip() \
         else None
     if (judgement is None or judgement.verdict != "supported") and cited_chunks:
@@ -221,15 +221,6 @@ def date_note(sentence: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def _day(publish_date: str | None) -> str:
-    """'2026-09-03' → '3 Sep 2026' (how answers write dates); '' when unknown."""
-    try:
-        day = datetime.strptime(publish_date or "", "%Y-%m-%d")
-    except ValueError:
-        return ""
-    return f"{day.day} {day:%b %Y}"
 
 
 def _why(j: PairJudgement) -> str:

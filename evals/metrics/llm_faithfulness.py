@@ -17,13 +17,13 @@ JSON for the schema, or one call failed; the reason is kept and `faithful` is No
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from evals.llm_judge.judge import ClaimVerdict, PairLabel, PairVerdict
 from evals.metrics.faithfulness import date_note, split_claims
+from rag.text import news_date
 from rag.types import Answer, Chunk
 
 
@@ -66,7 +66,7 @@ def cited_evidence(
     by_n = {c.n: c for c in answer.citations}
     found = [by_n[n] for n in markers if n in by_n]
     quote = " ".join(c.quote for c in found).strip()
-    days = [d for d in (_day(c.publish_date) for c in found) if d]
+    days = [d for d in (news_date(c.publish_date) for c in found) if d]
     if quote and days:
         quote += f" (published {', '.join(dict.fromkeys(days))})"
     return quote, " ".join(chunks[c.chunk_id].text for c in found if c.chunk_id in chunks).strip()
@@ -135,12 +135,3 @@ def _sum_up(verdicts: list[LLMSentenceVerdict]) -> LLMJudgeResult:
         supported_share=round(sum(v.verdict == "supported" for v in verdicts) / len(verdicts), 4),
         faithful=not any(v.verdict == "unsupported" for v in verdicts),
     )
-
-
-def _day(publish_date: str | None) -> str:
-    """'2026-09-03' → '3 Sep 2026' (how answers write dates); '' when unknown."""
-    try:
-        day = date.fromisoformat(publish_date or "")
-    except ValueError:
-        return ""
-    return f"{day.day} {day:%b %Y}"
