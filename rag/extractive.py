@@ -138,7 +138,7 @@ class ExtractiveAnswerer:
             return Answer(question=question, answer=REFUSAL, refused=True, retrieved=retrieved)
         citations = [_citation(n, chunks[s.chunk], s) for n, s in enumerate(found.quotes, 1)]
         quoted = [f'"{c.quote}" [{c.n}]' for c in citations]
-        if found.revised:  # say what the latest report replaced, and when that was reported
+        if found.revised and len(citations) > 1:  # what the latest report replaced, and when
             earlier = news_date(citations[1].publish_date)
             quoted[1] = f"Earlier report{', ' + earlier if earlier else ''}: {quoted[1]}"
         text = " ".join(quoted)

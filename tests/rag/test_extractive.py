@@ -272,3 +272,11 @@ def test_a_number_question_with_no_number_in_the_passages_is_refused(fake_embedd
         "How many visitors did the Kestlebury gallery receive?",
         [dated(text, "d", "2026-10-08", 0)])
     assert answer.refused
+
+
+def test_with_one_quote_a_revision_cites_only_the_latest_report(fake_embedder):
+    answerer = ExtractiveAnswerer(embedder=fake_embedder, min_support=0.0, max_quotes=1)
+    chunks = [dated(TOLL_1, "early", "2026-09-03", 0), dated(TOLL_2, "late", "2026-09-10", 1)]
+    answer = answerer.answer("How many people have died in the Carrow floods?", chunks)
+    assert answer.short_answer == "Fourteen" and [c.doc_id for c in answer.citations] == ["late"]
+    assert "Earlier report" not in answer.answer
