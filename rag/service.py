@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from rag.protocols import Answerer, Retriever, SearchFilters
 from rag.settings import TimeSettings
-from rag.timeframe import prefer_dates, resolve_window
+from rag.timeframe import DateWindow, prefer_dates, resolve_window
 from rag.types import Answer, AskContext, ScoredChunk
 
 
@@ -62,10 +62,11 @@ class CitechatService:
         """
         started = self._clock()
         as_of = as_of or self._today()
-        chunks = self.retrieve_as_of(question, k or self._answer_k, filters, as_of)
+        window = resolve_window(question, as_of)
+        chunks = self._retrieve(question, k or self._answer_k, filters, as_of, window)
         answer = self._answerer.answer(question, chunks)
         elapsed_ms = round((self._clock() - started) * 1000, 1)
-        context = ask_context(question, as_of, filters)
+        context = ask_context(as_of, window, filters)
         update = {"latency_ms": elapsed_ms, "context": context}  # `mode`: the answerer's own
         return answer.model_copy(update=update), chunks
 
@@ -74,13 +75,19 @@ class CitechatService:
     ) -> list[ScoredChunk]:
         """Retrieve for a question asked on `as_of`: date cut-off, window and recency."""
         as_of = as_of or self._today()
+        return self._retrieve(question, k, filters, as_of, resolve_window(question, as_of))
+
+    def _retrieve(
+        self, question: str, k: int, filters: SearchFilters | None, as_of: date,
+        window: DateWindow | None,
+    ) -> list[ScoredChunk]:
         limit = (as_of + timedelta(days=self._time.grace_days)).isoformat()
         filters = filters or SearchFilters()
         if filters.until is None or filters.until > limit:
             filters = replace(filters, until=limit)
         pool = self._retriever.retrieve(question, max(k * 4, 20), filters)
         ranked = prefer_dates(
-            pool, as_of, resolve_window(question, as_of),
+            pool, as_of, window,
             window_boost=self._time.window_boost,
             recency_weight=self._time.recency_weight,
             recency_days=self._time.recency_days,
@@ -88,9 +95,10 @@ class CitechatService:
         return ranked[:k]
 
 
-def ask_context(question: str, as_of: date, filters: SearchFilters | None) -> AskContext:
+def ask_context(
+    as_of: date, window: DateWindow | None, filters: SearchFilters | None
+) -> AskContext:
     """The `AskContext` reported with an answer (filters as the user set them)."""
-    window = resolve_window(question, as_of)
     filters = filters or SearchFilters()
     return AskContext(
         as_of=as_of.isoformat(),
