@@ -81,17 +81,19 @@ class App:
         """The answerer for `mode` ("extractive" or "llm"), built on first use. The LLM one
         falls back to the extractive one when the model's answer fails verification."""
         if mode not in self._answerers:
-            from rag.extractive import ExtractiveAnswerer
+            self._answerers[mode] = self._build_answerer(mode)
+        return self._answerers[mode]
 
-            if "extractive" not in self._answerers:
-                self._answerers["extractive"] = ExtractiveAnswerer(
-                    embedder=self.embedder, **_threshold(self.settings.answer.min_support))
-            if mode == "llm":
-                from rag.llm.answerer import LLMAnswerer
+    def _build_answerer(self, mode: str):
+        if mode == "llm":
+            from rag.llm.answerer import LLMAnswerer
 
-                self._answerers[mode] = LLMAnswerer.from_settings(
-                    self.settings.llm, fallback=self._answerers["extractive"])
-        return self._answerers.get(mode, self._answerers["extractive"])
+            return LLMAnswerer.from_settings(
+                self.settings.llm, fallback=self.answerer_in("extractive"))
+        from rag.extractive import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(
+            embedder=self.embedder, **_threshold(self.settings.answer.min_support))
 
     def service_in(self, mode: str):  # -> CitechatService
         """The retrieve-then-answer service for `mode`, built on first use."""
