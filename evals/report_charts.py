@@ -23,7 +23,7 @@ def question_grid(now: Sequence[QuestionResult], old: Sequence[QuestionResult] =
     before = {q.id: q.passed for q in old}
     size, per_row = 14, 40
     rows = -(-len(now) // per_row) or 1
-    parts = [_svg(per_row * size + 10, 40 + rows * size + 24, "questions: baseline vs now"),
+    parts = [svg_open(per_row * size + 10, 40 + rows * size + 24, "questions: baseline vs now"),
              '<text x="0" y="16" font-weight="bold">each question: baseline → now</text>']
     for i, q in enumerate(now):
         state = _state(before.get(q.id), q.passed)
@@ -68,7 +68,7 @@ def columns(labels: Sequence[str], old: Sequence[int] | None, new: Sequence[int]
     """Grouped vertical bars of counts: grey = baseline (when given), blue = now."""
     col_w, plot_h = 44, 120
     top = max([*new, *(old or []), 1])
-    parts = [_svg(col_w * len(labels) + 20, plot_h + 60, title),
+    parts = [svg_open(col_w * len(labels) + 20, plot_h + 60, title),
              f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>']
     for i, label in enumerate(labels):
         x = 10 + i * col_w
@@ -97,6 +97,7 @@ def confusion_table(result: SelfTestResult) -> str:
             f"{result.balanced_accuracy:.3f}</caption><tr><th></th>{head}</tr>{rows}</table>")
 
 
-def _svg(width: int, height: int, label: str) -> str:
+def svg_open(width: int, height: int, label: str) -> str:
+    """The opening <svg> tag of a chart, labelled for screen readers."""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'role="img" aria-label="{escape(label)}">')

@@ -18,6 +18,7 @@ from evals.report_charts import (
     gold_rank,
     histogram,
     question_grid,
+    svg_open,
 )
 from evals.results import EvalRun, QuestionResult
 
@@ -36,8 +37,7 @@ def bar_chart(series: Sequence[tuple[str, float | None, float | None]], title: s
     """Horizontal bars in [0, 1]: grey = baseline, blue = now. Returns an <svg> element."""
     row_h, label_w, bar_w = 22, 190, 360
     height = 30 + row_h * len(series)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 70}" '
-             f'height="{height}" role="img" aria-label="{escape(title)}">',
+    parts = [svg_open(label_w + bar_w + 70, height, title),
              f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>']
     for i, (name, old, new) in enumerate(series):
         y = 28 + i * row_h
