@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rag.app import App, build_app
 from rag.errors import ConfigError, IngestError
-from rag.filters import arg_day, make_filters
+from rag.filters import arg_day, make_filters, parse_day
 from rag.llm.render import render_verification
 from rag.protocols import SearchFilters
 from rag.render import render_answer, render_results
@@ -180,13 +179,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"as-of date {value!r} is not an ISO date like 2026-09-14") from None
-
-
 def read_questions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ConfigError(f"--questions {path}: no such file")
@@ -200,6 +192,8 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
             raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
             raise ConfigError(f"{path}:{number}: needs a string field 'question'")
+        if item.get("as_of") is not None:  # checked before any question is asked
+            item["as_of"] = parse_day(str(item["as_of"]), f"{path}:{number}: field 'as_of'")
         items.append(item)
     return items
 
@@ -209,7 +203,7 @@ def _ask_batch(app: App, args: argparse.Namespace) -> int:
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     try:
         for item in questions:
-            as_of = _iso_date(item["as_of"]) if item.get("as_of") else args.as_of
+            as_of = item.get("as_of") or args.as_of
             answer = app.service.ask(item["question"], args.k, _filters(args), as_of)
             record = {"id": item.get("id"), **answer.model_dump()}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -111,6 +111,18 @@ def test_ask_batch_writes_one_line_per_question(data_dir, tmp_path):
     assert all(set(line) >= ANSWER_KEYS for line in lines)
 
 
+def test_a_bad_as_of_in_a_questions_file_is_named_before_anything_is_asked(
+        data_dir, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "Who won?", "as_of": "2026-09-14"}\n'
+                         '{"id": "b", "question": "Who lost?", "as_of": "14/09/2026"}\n')
+    out = tmp_path / "answers.jsonl"
+    assert main(["ask", "--data-dir", str(data_dir), "--questions", str(questions),
+                 "--out", str(out)]) == 2
+    assert f"{questions}:2: field 'as_of': '14/09/2026' is not a date" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_a_bad_setting_is_a_clear_message_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CITECHAT_RETRIEVE__TOP_K", "lots")
     assert main(["stats"]) == 2
