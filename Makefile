@@ -18,7 +18,7 @@ install: $(STAMP)
 
 ## Ingest the sample corpus into the default data dir and answer a question from it.
 demo: install
-	$(VENV)/bin/citechat ingest samples/corpus
+	$(VENV)/bin/citechat ingest evals/datasets/sample_corpus
 	$(VENV)/bin/citechat ask "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"
 
 ## The whole test suite (unit + integration: real Chroma server, real model, offline check).

@@ -4,7 +4,8 @@ then a bounded load test (parallel sessions via gradio_client), and take the doc
     python tests/ui/bench_ui.py [--embedder minilm|hashing] [--questions 10] [--sessions 20]
         [--turns 3] [--screenshot docs/ui-answer.png]
 
-Everything runs on loopback over a temporary data dir with samples/corpus ingested. Prints one
+Everything runs on loopback over a temporary data dir with the sample corpus
+(evals/datasets/sample_corpus) ingested. Prints one
 Markdown table per measurement (pasted into docs/ui-bench.md).
 """
 
@@ -25,8 +26,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(REPO / "tests" / "ui"), str(REPO / "tests"), str(REPO)]
 
-from conftest import SAMPLE_CORPUS, SAMPLE_EVAL, HashingEmbedder  # noqa: E402
 from test_browser import CHROMIUM_ARGS, QUESTION, ask, chromium_path, serve  # noqa: E402
+
+from ingest.pipeline import ingestor_for  # noqa: E402
+from tests.conftest import SAMPLE_CORPUS, SAMPLE_EVAL  # noqa: E402
+from tests.fakes.embedder import HashingEmbedder  # noqa: E402
 
 
 def _questions(n: int) -> list[str]:
@@ -109,13 +113,13 @@ def main() -> int:
     args = parser.parse_args()
 
     from rag.app import build_app
-    from rag.embedder import MiniLMEmbedder
-    from rag.settings import load_settings
+    from rag.core.settings import load_settings
+    from rag.stores.embedder import MiniLMEmbedder
 
     embedder = MiniLMEmbedder() if args.embedder == "minilm" else HashingEmbedder()
     data = Path(tempfile.mkdtemp(prefix="citechat-ui-bench-"))
     app = build_app(load_settings(data_dir=data, collection="news"), embedder=embedder)
-    app.ingestor.ingest([SAMPLE_CORPUS])
+    ingestor_for(app).ingest([SAMPLE_CORPUS])
     demo, url = serve(app)
     questions = _questions(args.questions)
     try:

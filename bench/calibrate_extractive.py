@@ -35,10 +35,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ingest.chunker import chunk_id, pack_sentences  # noqa: E402
-from rag.embedder import MiniLMEmbedder  # noqa: E402
-from rag.extractive import ExtractiveAnswerer  # noqa: E402
-from rag.text import sentence_spans, words  # noqa: E402
-from rag.types import Chunk, ScoredChunk  # noqa: E402
+from rag.answer.extractive import ExtractiveAnswerer  # noqa: E402
+from rag.core.types import Chunk, ScoredChunk  # noqa: E402
+from rag.stores.embedder import MiniLMEmbedder  # noqa: E402
+from rag.text.sentences import sentence_spans, words  # noqa: E402
 
 DEVSET = REPO.parent / "shared" / "devsets" / "realtimeqa_dev"
 RESULTS = REPO / "bench" / "results" / "extractive_calibration.md"

@@ -19,9 +19,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from rag.answer.extractive import DEFAULT_MIN_SUPPORT, ExtractiveAnswerer
 from rag.app import build_app
-from rag.extractive import DEFAULT_MIN_SUPPORT, ExtractiveAnswerer
-from rag.settings import load_settings
+from rag.core.settings import load_settings
 
 
 def _norm(text: str) -> str:

@@ -1,6 +1,7 @@
 """Measure LLM mode on the sample eval set against a local OpenAI-compatible server.
 
-Ingests samples/corpus into a temporary data dir (real MiniLM embeddings, hybrid retrieval),
+Ingests the sample corpus (evals/datasets/sample_corpus) into a temporary data dir (real MiniLM
+embeddings, hybrid retrieval),
 asks every `--every`-th question of evals/datasets/sample.jsonl as of its `as_of` date, and
 compares, on the same retrieved chunks: the extractive answer, the model's raw text, and the
 verified LLM answer. Figures: correctness (a normalised gold alias contained in the answer),
@@ -27,15 +28,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ingest.pipeline import ingestor_for  # noqa: E402
+from rag.answer.extractive import ExtractiveAnswerer  # noqa: E402
+from rag.answer.llm.compose import UNSUPPORTED_MARK  # noqa: E402
 from rag.app import build_app  # noqa: E402
-from rag.errors import ModelError  # noqa: E402
-from rag.extractive import ExtractiveAnswerer  # noqa: E402
-from rag.llm.compose import UNSUPPORTED_MARK  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
-from rag.types import Answer  # noqa: E402
+from rag.core.errors import ModelError  # noqa: E402
+from rag.core.settings import load_settings  # noqa: E402
+from rag.core.types import Answer  # noqa: E402
 
 EVAL = REPO / "evals" / "datasets" / "sample.jsonl"
-CORPUS = REPO / "samples" / "corpus"
+CORPUS = REPO / "evals" / "datasets" / "sample_corpus"
 RESULTS = REPO / "bench" / "results" / "llm_mode.md"
 KEPT = ("supported", "wrongly_cited", "citation_added")
 
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> dict:
              "system_role": not args.no_system_role, "max_retries": 1},
     )
     app = build_app(settings)
-    app.ingestor.ingest([CORPUS])
+    ingestor_for(app).ingest([CORPUS])
     extractive = ExtractiveAnswerer(embedder=app.embedder)
     rows = []
     for i, q in enumerate(questions, 1):

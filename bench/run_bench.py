@@ -18,9 +18,9 @@ Sections (choose with --sections, comma-separated; default: all four):
             collection and (b) on a collection of >= --synthetic chunks: the corpus chunks
             plus random normalised 384-d vectors and seeded word-list text written straight
             into Chroma and the catalog (no embedding model involved).
-  coldstart Wall time of a fresh `python -m rag.cli ask --json "<question>"` process against
+  coldstart Wall time of a fresh `python -m rag.cli.main ask --json "<question>"` process against
             the corpus collection (--cold-runs runs, each and the median), and of
-            `python -c "import rag.cli"`.
+            `python -c "import rag.cli.main"`.
   quality   On the dev set: doc hit@5, recall@5 and MRR@10 over the gold evidence docs for
             keyword-only, dense-only and hybrid retrieval (and the service's date-aware
             retrieval, as_of = question date); then, if the answer service loads, extractive
@@ -29,7 +29,8 @@ Sections (choose with --sections, comma-separated; default: all four):
 
 The corpus is the dev set (--devset, default ../shared/devsets/realtimeqa_dev relative to the
 repo root; internal use only: its text is read from there and never written into the repo). If
-it is absent, the sample corpus (samples/corpus) and evals/datasets/sample.jsonl are used.
+it is absent, the sample corpus (evals/datasets/sample_corpus) and evals/datasets/sample.jsonl
+are used.
 
     python bench/run_bench.py                                # everything, ~10-15 min on 2 cores
     python bench/run_bench.py --sections latency --synthetic 20000 --no-write
@@ -64,14 +65,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ingest.documents import SourceDocument  # noqa: E402
+from ingest.pipeline import ingestor_for  # noqa: E402
 from rag.app import App, build_app  # noqa: E402
-from rag.catalog import DocumentRecord  # noqa: E402
-from rag.settings import load_settings  # noqa: E402
-from rag.types import Chunk  # noqa: E402
+from rag.core.settings import load_settings  # noqa: E402
+from rag.core.types import Chunk  # noqa: E402
+from rag.stores.catalog import DocumentRecord  # noqa: E402
 
 SECTIONS = ("ingest", "latency", "coldstart", "quality")
 DEFAULT_DEVSET = REPO.parent / "shared" / "devsets" / "realtimeqa_dev"
-SAMPLE_CORPUS = REPO / "samples" / "corpus"
+SAMPLE_CORPUS = REPO / "evals" / "datasets" / "sample_corpus"
 SAMPLE_QUESTIONS = REPO / "evals" / "datasets" / "sample.jsonl"
 RESULTS_DIR = REPO / "bench" / "results"
 CORPUS_COLLECTION = "bench-corpus"
@@ -265,7 +267,7 @@ def load_corpus(devset: Path | None, max_docs: int | None) -> Corpus:
                 )
             )
     return Corpus(
-        "sample corpus (samples/corpus)",
+        "sample corpus (evals/datasets/sample_corpus)",
         None,
         paths=[SAMPLE_CORPUS],
         questions=questions,
@@ -311,7 +313,7 @@ class Bench:
         t = time.perf_counter()
         app.embedder.embed(["warm-up: load the model and run it once"] * 2)
         model_load_s = time.perf_counter() - t
-        app.catalog, app.dense, app.ingestor  # open the stores before timing  # noqa: B018
+        app.catalog, app.dense, app.embedder  # open the stores before timing  # noqa: B018
 
         items = self._items()
         step = app.settings.ingest.batch_docs
@@ -327,7 +329,7 @@ class Bench:
         for start in range(0, len(items), step):
             part = items[start : start + step]
             t, c = time.perf_counter(), cpu_seconds()
-            rep = app.ingestor.ingest_items(part)
+            rep = ingestor_for(app).ingest_items(part)
             pipeline_s += time.perf_counter() - t
             pipeline_cpu += cpu_seconds() - c
             added, updated = added + rep.added, updated + rep.updated
@@ -404,8 +406,8 @@ class Bench:
 
     def _run_ingest(self, app: App):
         if self.corpus.documents is not None:
-            return app.ingestor.ingest_items(self.corpus.documents)
-        return app.ingestor.ingest(self.corpus.paths)
+            return ingestor_for(app).ingest_items(self.corpus.documents)
+        return ingestor_for(app).ingest(self.corpus.paths)
 
     def section_ingest(self) -> dict[str, Any]:
         self.corpus_app()
@@ -419,7 +421,7 @@ class Bench:
             return None
         try:
             return app.service
-        except Exception as exc:  # rag/extractive.py missing or broken: measure retrieve only
+        except Exception as exc:  # extractive answerer missing or broken: measure retrieve only
             self._service_error = f"{type(exc).__name__}: {exc}"
             log(f"answer service unavailable ({self._service_error}): ask is reported as n/a")
             return None
@@ -510,7 +512,7 @@ class Bench:
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
         from ingest.chunker import LOCATOR_KEYS, chunk_id
-        from rag.vectorstore import date_ts
+        from rag.stores.chroma import date_ts
 
         n_target = self.args.synthetic
         app = build_app(self.settings(SYNTH_COLLECTION), embedder=src.embedder)
@@ -664,7 +666,7 @@ class Bench:
         base = [
             sys.executable,
             "-m",
-            "rag.cli",
+            "rag.cli.main",
             "ask",
             "--json",
             "--data-dir",
@@ -693,13 +695,13 @@ class Bench:
         for _ in range(runs):
             t = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-c", "import rag.cli"], cwd=REPO, env=self.env, check=True
+                [sys.executable, "-c", "import rag.cli.main"], cwd=REPO, env=self.env, check=True
             )
             import_wall.append(round(time.perf_counter() - t, 3))
         shown = [
             "python",
             "-m",
-            "rag.cli",
+            "rag.cli.main",
             "ask",
             "--json",
             "--data-dir",
@@ -1007,12 +1009,12 @@ def render_markdown(result: dict[str, Any]) -> str:
             "",
             "| measure | runs | median |",
             "|---|---|---|",
-            "| `python -m rag.cli ask --json …` wall time | "
+            "| `python -m rag.cli.main ask --json …` wall time | "
             f"{', '.join(f'{x} s' for x in c['ask_wall_s'])} "
             f"| {c['ask_wall_median_s']} s |",
             f"| of which the in-process `ask` (its `latency_ms`) | "
             f"{', '.join(f'{x} ms' for x in c['ask_in_process_ms'])} | – |",
-            '| `python -c "import rag.cli"` | '
+            '| `python -c "import rag.cli.main"` | '
             f"{', '.join(f'{x} s' for x in c['import_rag_cli_s'])} "
             f"| {c['import_rag_cli_median_s']} s |",
             "",
@@ -1128,12 +1130,12 @@ def summary_rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows += [
             (
                 "coldstart",
-                "`python -m rag.cli ask --json` (median of runs)",
+                "`python -m rag.cli.main ask --json` (median of runs)",
                 f"{c['ask_wall_median_s']} s ({', '.join(map(str, c['ask_wall_s']))})",
             ),
             (
                 "coldstart",
-                '`python -c "import rag.cli"` (median)',
+                '`python -c "import rag.cli.main"` (median)',
                 f"{c['import_rag_cli_median_s']} s",
             ),
         ]

@@ -1,4 +1,4 @@
 """Regression evals for citechat: datasets, one metric per module, a runner, a gate and reports.
 
-Entry point: `citechat eval` (see `evals/cli.py` and `evals/README.md`).
+Entry point: `citechat eval` (see `rag/cli/eval.py` and `evals/README.md`).
 """

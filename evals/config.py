@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import sqlite3
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,8 +17,8 @@ from rag.app import App
 
 PROMPT_VERSION = "n/a"  # the extractive mode has no prompt; the LLM mode will version its own
 # Modules whose code decides the answers: their source hashes show up in the config diff.
-ANSWER_PATH = ("ingest.chunker", "rag.retriever", "rag.service", "rag.timeframe",
-               "rag.extractive", "rag.answer_types", "rag.gazetteer")
+ANSWER_PATH = ("ingest.chunker", "rag.retrieve.hybrid", "rag.service", "rag.text.timeframe",
+               "rag.answer.extractive", "rag.answer.answer_types", "rag.text.gazetteer")
 
 
 def eval_config(
@@ -64,25 +62,9 @@ def code_version(modules: tuple[str, ...] = ANSWER_PATH) -> dict[str, str]:
 def _effective_threshold(min_support: float) -> float:
     if min_support >= 0:
         return min_support
-    from rag.extractive import DEFAULT_MIN_SUPPORT
+    from rag.answer.extractive import DEFAULT_MIN_SUPPORT
 
     return DEFAULT_MIN_SUPPORT
-
-
-def newest_publish_date(catalog_path: Path) -> date | None:
-    """The latest publish date in a collection's catalog (read-only), or None.
-
-    Questions without `as_of` are asked as of this date, so a run does not depend on the day
-    it happens. (Reads the catalog's `documents` table; a `Catalog` method would be cleaner.)
-    """
-    if not catalog_path.is_file():
-        return None
-    with closing(sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT max(publish_date) FROM documents").fetchone()
-    try:
-        return date.fromisoformat(row[0]) if row and row[0] else None
-    except ValueError:
-        return None
 
 
 def config_hash(config: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from rag.errors import CitechatError
+from rag.core.errors import CitechatError
 
 
 class DatasetError(CitechatError):

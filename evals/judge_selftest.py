@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from evals.metrics.faithfulness import judge_pair
 from evals.metrics.text import NUMBER_WORDS
-from rag.protocols import Embedder
+from rag.core.protocols import Embedder
 
 if TYPE_CHECKING:
     from evals.llm_judge.judge import LLMJudge
@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = frozen if args.frozen_only else [*frozen, *synthetic_edits(frozen)]
     if args.llm:
         from evals.llm_judge.judge import LLMJudge
-        from rag.settings import load_settings
+        from rag.core.settings import load_settings
 
         settings = load_settings()
         floor = settings.judge.selftest_floor if args.floor is None else args.floor
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         embedder = None
         if args.minilm:
-            from rag.embedder import MiniLMEmbedder
+            from rag.stores.embedder import MiniLMEmbedder
 
             embedder = MiniLMEmbedder()
         result = run_selftest(cases, embedder, FLOOR if args.floor is None else args.floor)

@@ -9,7 +9,7 @@ retrieved chunks of gold docs that contain an alias and distractors = the other 
 - `fact_edited`: the alias in the gold chunks replaced by a counterfactual → answer follows it;
 - `cited_removed`: the chunks the `distractors` answer cited removed → the answer changes.
 
->>> fetch = lambda item, k: app.service.retrieve_as_of(item.question, k, None, item.as_of)
+>>> fetch = lambda item, k: app.service.retrieve(item.question, k, None, item.as_of)
 >>> report = run_probes(fetch, answerer, load_dataset(path))   # doctest: +SKIP
 >>> report.rates["gold_removed"]                                        # doctest: +SKIP
 0.41
@@ -27,8 +27,8 @@ from pydantic import BaseModel
 from evals.dataset import EvalItem
 from evals.metrics.correctness import alias_match, prediction_text
 from evals.metrics.text import contains_phrase, numbers_in
-from rag.protocols import Answerer
-from rag.types import Answer, ScoredChunk
+from rag.core.protocols import Answerer
+from rag.core.types import Answer, ScoredChunk
 
 PROBES = ("distractors", "gold_removed", "fact_edited", "cited_removed")
 _FAKE_NAME = "Zorvath Quillane"

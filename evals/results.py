@@ -17,7 +17,7 @@ from evals.metrics.faithfulness import FaithfulnessResult
 from evals.metrics.llm_faithfulness import LLMJudgeResult
 from evals.metrics.refusal import RefusalResult
 from evals.metrics.retrieval import RetrievalResult
-from rag.types import Answer
+from rag.core.types import Answer
 
 
 class QuestionResult(BaseModel):

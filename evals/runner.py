@@ -24,8 +24,8 @@ from evals.metrics.refusal import score_refusal
 from evals.metrics.retrieval import resolve_quotes, score_retrieval
 from evals.results import EvalRun, QuestionResult, aggregate
 from rag.app import App
-from rag.protocols import Embedder
-from rag.types import Answer, Chunk
+from rag.core.protocols import Embedder
+from rag.core.types import Answer, Chunk
 
 if TYPE_CHECKING:
     from evals.judge_selftest import SelfTestResult

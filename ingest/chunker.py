@@ -2,7 +2,8 @@
 
 LlamaIndex's SentenceSplitter counts tokens with tiktoken and re-joins split text, so chunk
 text is not always a verbatim slice of the document; citations need `text[start:end] == chunk`.
-This parser packs whole sentences (from `rag.text.sentence_spans`) up to a character budget and
+This parser packs whole sentences (from `rag.text.sentences.sentence_spans`) up to a character
+budget and
 emits `TextNode`s whose text is exactly the document slice.
 """
 
@@ -15,7 +16,7 @@ from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, NodeRelationship, TextNode
 from pydantic import Field
 
-from rag.text import sentence_spans
+from rag.text.sentences import sentence_spans
 
 # Metadata that only locates or filters a chunk: kept out of the embedded and LLM text.
 LOCATOR_KEYS = ["doc_id", "url", "publish_date", "date_ts", "source", "date_provenance"]

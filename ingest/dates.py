@@ -1,177 +1,24 @@
-"""Publication dates: parse the formats news sites use, and find them in HTML or in a byline.
+"""Publication dates in HTML pages: `<meta>` tags, JSON-LD and `<time>` elements.
 
-Pure functions, no network and no locale data. Every finder returns a `datetime.date` or None;
-the loaders record where the date came from (`html-meta`, `byline`, ...).
-
->>> parse_date("Tue, 14 Sep 2026 08:00:00 GMT")
-datetime.date(2026, 9, 14)
->>> date_from_text("Markets rally\\nPublished: Jan. 17, 2020\\nStocks rose on Friday.")
-datetime.date(2020, 1, 17)
+Pure functions, no network. Every finder returns a `datetime.date` or None; the loaders record
+where the date came from (`html-meta`, `byline`, ...). Dates in plain text (bylines,
+datelines) are found by `rag.text.dates`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
-# Byline and dateline lines are near the top; later dates belong to captions or related links.
-MAX_TOP_LINES = 15
-MAX_TOP_CHARS = 1500
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
-# Date shapes, tried in order; each names its groups `year`, `month`, `day`.
-_DATE_PATTERNS = [
-    re.compile(rf"(?<!\d){_YEAR}[-/.](?P<month>\d{{1,2}})[-/.](?P<day>\d{{1,2}})(?!\d)"),
-    re.compile(rf"(?<!\d){_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
-]
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
-
-_BULLET = r"^[\s\-–—•*·|]*"
-_PUBLISHED = re.compile(_BULLET + r"(?:first\s+|originally\s+)?published(?![a-z])", re.IGNORECASE)
-_UPDATED = re.compile(_BULLET + r"(?:last\s+)?updated(?![a-z])", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
-# "LONDON, Jan 17 (Reuters) -": a place, a month and day, an agency; the year is found nearby.
-_DATELINE = re.compile(
-    rf"^(?-i:[A-Z][A-Z .'/-]+),\s+{_MONTH}\s+{_DAY}\s*\([A-Za-z ]+\)", re.IGNORECASE
-)
-_ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-# What may follow a date on a date-only line: times, zones, separators, "Updated 2 hours ago".
-_TIMESTAMP_REST = re.compile(
-    r"^(?:[\s,|/·•:\-–—()+]|\d+|[ap]\.?m\.?|at|on|(?-i:[A-Z]{2,4})|ago|hours?|mins?|minutes?"
-    r"|updated|published|last)*+$",
-    re.IGNORECASE,
-)
+from rag.text.dates import parse_date
 
 _META_KEYS = (
     "article:published_time", "og:published_time", "datepublished", "pubdate",
     "publishdate", "publish-date", "publication_date", "date", "dc.date", "dc.date.issued",
 )  # fmt: skip
-
-
-def parse_date(value: str) -> date | None:
-    """Parse one date string as news sites write it; None when it is not a date.
-
-    Accepts ISO 8601 dates and datetimes (the date as written, offsets ignored), RFC 2822,
-    "12 January 2020", "January 12, 2020", "Jan. 17, 2020", "Sept. 14, 2026", "2020/01/12",
-    and any of these followed by a time ("April 25, 2026, 3:11 p.m. ET").
-
-    >>> parse_date("2020-01-12T23:30:00-05:00"), parse_date("yesterday")
-    (datetime.date(2020, 1, 12), None)
-    """
-    text = _WEEKDAY.sub("", value.strip())
-    found = _match_date(text)
-    if found is None or found[1] != 0:
-        return None
-    return found[0]
-
-
-def _match_date(text: str) -> tuple[date, int] | None:
-    """The earliest valid date in `text` and where it starts."""
-    best: tuple[date, int] | None = None
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parsed = _to_date(match)
-            if parsed is not None and (best is None or match.start() < best[1]):
-                best = (parsed, match.start())
-                break
-    return best
-
-
-def _to_date(match: re.Match[str]) -> date | None:
-    month = match.group("month")
-    number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
-    try:
-        return date(int(match.group("year")), number, int(match.group("day")))
-    except ValueError:
-        return None
-
-
-def find_date(text: str) -> date | None:
-    """The first date anywhere in `text` (used on byline lines such as "By X | Jan 2, 2020")."""
-    found = _match_date(text)
-    return found[0] if found else None
-
-
-def date_from_text(text: str) -> date | None:
-    """Find the publication date in the byline or dateline lines at the top of `text`.
-
-    Looks at the first `MAX_TOP_LINES` non-empty lines (within `MAX_TOP_CHARS` characters):
-    "Published 12 January 2020", "Published: ...", a date on its own line or opening a line,
-    "By Name | Jan 2, 2020", "LONDON, Jan 17 (Reuters) -" with a year nearby, and "Updated ..."
-    (used only when nothing better is found). Run it on the raw text, before cleaning.
-    """
-    lines = _top_lines(text)
-    updated: date | None = None
-    for index, line in enumerate(lines):
-        if _PUBLISHED.match(line) and (found := find_date(line)):
-            return found
-        if _UPDATED.match(line):
-            updated = updated or find_date(line)
-        elif found := _date_line(line) or _dateline(lines, index):
-            return found
-    return updated
-
-
-def _top_lines(text: str) -> list[str]:
-    lines: list[str] = []
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        if offset >= MAX_TOP_CHARS or len(lines) >= MAX_TOP_LINES:
-            break
-        offset += len(raw)
-        if raw.strip():
-            lines.append(raw.strip())
-    return lines
-
-
-def _date_line(line: str) -> date | None:
-    """A date opening a line that holds nothing else but times, or a byline with a date."""
-    if _BYLINE.match(line):
-        return find_date(line)
-    found = _match_date(_WEEKDAY.sub("", line))
-    if found is None or found[1] != 0:
-        return None
-    rest = _remove_first_date(_WEEKDAY.sub("", line))
-    return found[0] if _TIMESTAMP_REST.match(rest) else None
-
-
-def _remove_first_date(line: str) -> str:
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(line)
-        if match:
-            return line[match.end() :]
-    return line
-
-
-def _dateline(lines: list[str], index: int) -> date | None:
-    """A "CITY, Mon DD (Agency)" dateline, completed with a year from this or nearby lines."""
-    match = _DATELINE.match(lines[index])
-    if not match:
-        return None
-    before = lines[max(0, index - 2) : index]
-    for line in [lines[index], *reversed(before), *lines[index + 1 : index + 3]]:
-        year = _ANY_YEAR.search(line)
-        if year:
-            month = _MONTHS[match.group("month")[:3].lower()]
-            try:
-                return date(int(year.group()), month, int(match.group("day")))
-            except ValueError:
-                return None
-    return None
 
 
 def date_from_html(page: BeautifulSoup | str) -> date | None:

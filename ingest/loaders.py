@@ -26,9 +26,10 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PreformattedString
 from pypdf import PdfReader
 
-from ingest.dates import date_from_html, date_from_text, parse_date
+from ingest.dates import date_from_html
 from ingest.documents import LoadFailure, SourceDocument
-from rag.errors import ConfigError, IngestError
+from rag.core.errors import ConfigError, IngestError
+from rag.text.dates import date_from_text, parse_date
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from llama_index.core import Document
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -25,9 +26,12 @@ from ingest.chunker import OffsetSentenceSplitter
 from ingest.clean import clean_text, clean_title
 from ingest.documents import LoadFailure, SourceDocument
 from ingest.loaders import load_sources
-from rag.catalog import Catalog, DocumentRecord
-from rag.types import Chunk
-from rag.vectorstore import DenseStore, date_ts
+from rag.core.protocols import Embedder, VectorStore
+from rag.core.settings import CitechatSettings
+from rag.core.types import Chunk
+from rag.stores.catalog import Catalog, DocumentRecord
+from rag.stores.chroma import date_ts
+from rag.stores.llamaindex import EmbedderAdapter
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ class Ingestor:
     def __init__(
         self,
         catalog: Catalog,
-        dense: DenseStore,
+        dense: VectorStore,
         embed_model: BaseEmbedding,
         splitter: OffsetSentenceSplitter,
         *,
@@ -160,6 +164,42 @@ class Ingestor:
         self._dense.delete(ids)
         self._catalog.delete(ids)
         report.removed = len(ids)
+
+
+class StoreParts(Protocol):
+    """What an ingest needs from an app: its settings, both stores and the embedder."""
+
+    settings: CitechatSettings
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def dense(self) -> VectorStore: ...
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+
+def ingestor_for(parts: StoreParts) -> Ingestor:
+    """The `Ingestor` for an app's collection: its chunker settings, stores and embedder.
+
+    The fingerprint (embedding model and chunk settings) is part of every content hash, so a
+    change of model or chunking re-embeds everything on the next run."""
+    cfg = parts.settings.ingest
+    splitter = OffsetSentenceSplitter(
+        chunk_chars=cfg.chunk_chars, overlap_sentences=cfg.overlap_sentences
+    )
+    model_id = getattr(parts.embedder, "model_id", type(parts.embedder).__name__)
+    return Ingestor(
+        parts.catalog,
+        parts.dense,
+        EmbedderAdapter(parts.embedder, model_name=model_id,
+                        embed_batch_size=parts.settings.embed.batch_size),
+        splitter,
+        batch_docs=cfg.batch_docs,
+        fingerprint=f"{model_id}|{cfg.chunk_chars}|{cfg.overlap_sentences}",
+    )
 
 
 def _record(doc: SourceDocument, text: str, fingerprint: str) -> DocumentRecord:

@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rag.app import App, build_app
-from rag.settings import load_settings
-from rag.text import words
+from rag.core.settings import load_settings
+from tests.fakes.embedder import HashingEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_CORPUS = REPO / "samples" / "corpus"
+SAMPLE_CORPUS = REPO / "evals" / "datasets" / "sample_corpus"
 SAMPLE_EVAL = REPO / "evals" / "datasets" / "sample.jsonl"
 LLAMA_START_TIMEOUT_S = 180
-
-
-class HashingEmbedder:
-    """Bag-of-words hashed into 256 dims, L2-normalised: deterministic and instant."""
-
-    model_id = "hashing-256"
-    dim = 256
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in words(text):
-                bucket = int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim
-                out[row, bucket] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.clip(norms, 1e-12, None)
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +43,7 @@ def make_app(tmp_path: Path, fake_embedder: HashingEmbedder):
 @pytest.fixture(scope="session")
 def minilm():
     """The real local embedding model (loaded once per test session)."""
-    from rag.embedder import MiniLMEmbedder
+    from rag.stores.embedder import MiniLMEmbedder
 
     return MiniLMEmbedder()
 

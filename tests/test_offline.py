@@ -40,7 +40,7 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     (hook_dir / "sitecustomize.py").write_text(HOOK)
     env = {**os.environ, "PYTHONPATH": str(hook_dir), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
            "CITECHAT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
-    cmd = [*_netns_prefix(), sys.executable, "-m", "rag.cli", *args]
+    cmd = [*_netns_prefix(), sys.executable, "-m", "rag.cli.main", *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).resolve().parent.parent)
 

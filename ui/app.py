@@ -17,7 +17,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr  # noqa: E402
 
 from rag.app import App  # noqa: E402
-from rag.errors import CitechatError  # noqa: E402
+from rag.core.errors import CitechatError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.feedback import FeedbackStore  # noqa: E402
 from ui.filters import AS_OF, SINCE, SOURCE, UNTIL  # noqa: E402

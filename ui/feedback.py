@@ -25,9 +25,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from rag.errors import StoreError
-from rag.protocols import SearchFilters
-from rag.types import Answer
+from rag.core.errors import StoreError
+from rag.core.protocols import SearchFilters
+from rag.core.types import Answer
 
 FILE_NAME = "feedback.sqlite"
 

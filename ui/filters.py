@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rag.filters import make_filters, parse_day
-from rag.protocols import SearchFilters
+from rag.core.filters import make_filters, parse_day
+from rag.core.protocols import SearchFilters
 
 # The field labels in `ui.app`; errors name the field the user has to fix.
 AS_OF, SINCE, UNTIL, SOURCE = "As of", "Since", "Until", "Source"

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from rag.errors import CitechatError, ConfigError
-from rag.protocols import SearchFilters
-from rag.settings import CitechatSettings
-from rag.types import Answer, ScoredChunk
+from rag.answer.conversation import carry_over
+from rag.core.errors import CitechatError, ConfigError
+from rag.core.protocols import SearchFilters
+from rag.core.settings import CitechatSettings
+from rag.core.types import Answer, ScoredChunk
 from ui import render
-from ui.conversation import carry_over
 from ui.feedback import FeedbackStore
 from ui.filters import parse_filters
 from ui.session import AppPool, Session, Turn
@@ -36,7 +36,7 @@ Update = tuple[list[dict[str, str]], str, Session]
 def answer_modes(settings: CitechatSettings) -> list[str]:
     """The answer modes the UI offers: extractive always; "llm" when an endpoint is usable
     (a base URL, or a key for OpenAI's own)."""
-    from rag.llm.client import resolve_endpoint
+    from rag.answer.llm.client import resolve_endpoint
 
     try:
         resolve_endpoint(settings.llm)
@@ -82,7 +82,7 @@ class ChatHandlers:
         session.messages.append({"role": "user", "content": render.escape_text(question)})
         yield list(session.messages), render.empty_sources_html(), session
         previous = session.turns[-1].searched if session.turns else None
-        searched = carry_over(question, previous)
+        searched = carry_over(question, [previous] if previous else [])
         try:
             filters, day = parse_filters(as_of, since, until, source)
             answer, chunks = self._ask(session.collection, searched, int(k), filters, day, mode)

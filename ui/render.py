@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
-from rag.protocols import SearchFilters
-from rag.types import Answer, Chunk, Citation, ScoredChunk
+from rag.core.protocols import SearchFilters
+from rag.core.types import Answer, Chunk, Citation, ScoredChunk
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # One pass (never escape an entity twice): HTML specials, then what Markdown would interpret.

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from rag.app import App, build_app
-from rag.protocols import SearchFilters
-from rag.types import Answer, ScoredChunk
+from rag.core.protocols import SearchFilters
+from rag.core.types import Answer, ScoredChunk
 
-_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$")  # as in rag.settings
+_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$")  # as in rag.core.settings
 
 
 @dataclass

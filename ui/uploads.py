@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.errors import IngestError
+from ingest.pipeline import IngestReport, ingestor_for
+from rag.core.errors import IngestError
 
 if TYPE_CHECKING:
-    from ingest.pipeline import IngestReport
     from rag.app import App
 
 ALLOWED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".jsonl")
@@ -120,5 +120,5 @@ def ingest_uploads(
         if on_progress:
             on_progress(done, len(saved), Path(origin).name)
 
-    summary.report = app.ingestor.ingest(saved, on_progress=progress)
+    summary.report = ingestor_for(app).ingest(saved, on_progress=progress)
     return summary

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.llm_judge.prompts import JUDGE_PROMPT_VERSION
-from rag.errors import StoreError
+from rag.core.errors import StoreError
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS judgments (
     key TEXT PRIMARY KEY,

@@ -1,6 +1,7 @@
 """One JSON-schema chat call to the judge's OpenAI-compatible endpoint.
 
-Reuses `rag.llm`: the `Endpoint`, `call_with_retries` (bounded retries on 429/5xx) and its error
+Reuses `rag.answer.llm`: the `Endpoint`, `call_with_retries` (bounded retries on 429/5xx) and
+its error
 mapping, with the messages pointed at the `judge.*` settings. Every request is sent at
 temperature 0 with seed 0 (dropped for the rest of the session if the endpoint rejects it) and
 `response_format` = `{"type": "json_schema", …}` (or llama-cpp-python's
@@ -23,11 +24,11 @@ from typing import Any, Protocol
 import openai
 
 from evals.llm_judge.errors import FormatRejected, JudgeOutputError
-from rag.errors import ConfigError, ModelError
-from rag.llm.calls import RetryPolicy, call_with_retries
-from rag.llm.client import NO_KEY, OPENAI_URL, Endpoint
-from rag.llm.errors import ContextTooLong, redact
-from rag.settings import JudgeSettings, LLMSettings
+from rag.answer.llm.calls import RetryPolicy, call_with_retries
+from rag.answer.llm.client import NO_KEY, OPENAI_URL, Endpoint
+from rag.answer.llm.errors import ContextTooLong, redact
+from rag.core.errors import ConfigError, ModelError
+from rag.core.settings import JudgeSettings, LLMSettings
 
 MAX_STRING_CHARS = 300  # bound on each claim / reason where the schema is a grammar (json_object)
 

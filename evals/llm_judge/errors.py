@@ -1,8 +1,8 @@
-"""What the LLM judge adds to the `rag.errors` hierarchy."""
+"""What the LLM judge adds to the `rag.core.errors` hierarchy."""
 
 from __future__ import annotations
 
-from rag.errors import CitechatError, ModelError
+from rag.core.errors import CitechatError, ModelError
 
 
 class JudgeOutputError(CitechatError):

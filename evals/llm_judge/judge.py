@@ -31,9 +31,9 @@ from evals.llm_judge.prompts import (
     messages,
     schema_for,
 )
-from rag.errors import ModelError
-from rag.llm.errors import AuthenticationFailed, EndpointUnreachable, ModelNotFound
-from rag.settings import CitechatSettings
+from rag.answer.llm.errors import AuthenticationFailed, EndpointUnreachable, ModelNotFound
+from rag.core.errors import ModelError
+from rag.core.settings import CitechatSettings
 
 if TYPE_CHECKING:
     from evals.llm_judge.client import JsonChat

@@ -27,10 +27,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from evals.metrics.text import content_words, dates_in, fold, names_in, numbers_in, present
-from rag.errors import CitechatError
-from rag.protocols import Embedder
-from rag.text import news_date, sentence_spans, words
-from rag.types import Answer, Chunk, Citation
+from rag.core.errors import CitechatError
+from rag.core.protocols import Embedder
+from rag.core.types import Answer, Chunk, Citation
+from rag.text.dates import news_date
+from rag.text.sentences import sentence_spans, words
 
 Verdict = Literal["supported", "unsupported", "wrongly_cited", "uncertain"]
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from evals.llm_judge.judge import ClaimVerdict, PairLabel, PairVerdict
 from evals.metrics.faithfulness import date_note, split_claims
-from rag.text import news_date
-from rag.types import Answer, Chunk
+from rag.core.types import Answer, Chunk
+from rag.text.dates import news_date
 
 
 class PairJudge(Protocol):

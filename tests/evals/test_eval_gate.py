@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from eval_fakes import fake_app, fake_items
-
 from evals.baseline import Baseline, default_floors, load_baseline, save_baseline
 from evals.gate import compare
 from evals.report import render_markdown
 from evals.report_html import render_html
 from evals.runner import run_eval
+from tests.fakes.evals import fake_app, fake_items
 
 CONFIG = {"embedder": "fake", "answer": {"top_k": 8}}
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval_fakes import FACTS, chunk, cited_answer, fake_app, fake_items
-
 import evals.judge_selftest as selftest
 from evals.baseline import Baseline
 from evals.gate import compare
@@ -15,7 +13,8 @@ from evals.metrics.llm_faithfulness import judge_answer_llm
 from evals.report import render_markdown
 from evals.results import EvalRun, aggregate
 from evals.runner import run_eval
-from rag.types import Answer, Citation
+from rag.core.types import Answer, Citation
+from tests.fakes.evals import FACTS, chunk, cited_answer, fake_app, fake_items
 
 DOC = "Local news. The Orlow council approved 120 new homes on Monday. The mayor was pleased."
 

@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
-from eval_fakes import run_cli
-from judge_fakes import scripted, serve
 
 import evals.judge_selftest as selftest
-from rag.llm.errors import EndpointUnreachable
+from rag.answer.llm.errors import EndpointUnreachable
+from tests.fakes.evals import run_cli
+from tests.fakes.judge import scripted, serve
 
 
 @pytest.fixture(scope="module")

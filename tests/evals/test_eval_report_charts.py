@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from eval_fakes import fake_app, fake_items
-
 from evals.baseline import Baseline
 from evals.gate import compare
 from evals.judge_selftest import Case, score
@@ -11,6 +9,7 @@ from evals.metrics.retrieval import RetrievalResult
 from evals.report_charts import confusion_table, gold_rank, histogram, question_grid
 from evals.report_html import render_html
 from evals.runner import run_eval
+from tests.fakes.evals import fake_app, fake_items
 
 
 def _run(**kwargs):

@@ -6,23 +6,24 @@ import json
 import math
 
 import pytest
-from eval_fakes import run_cli
 
-from evals.cli import eval_collection
+from evals.command import eval_collection
 from evals.config import eval_config
 from evals.dataset import load_dataset
 from evals.report import write_reports
 from evals.runner import read_answers, replay_eval, run_eval
+from ingest.pipeline import ingestor_for
 from rag.app import build_app
+from tests.fakes.evals import run_cli
 
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory, sample_corpus, sample_eval, fake_embedder):
-    from rag.settings import load_settings
+    from rag.core.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path_factory.mktemp("data"), collection="sample")
     app = build_app(settings, embedder=fake_embedder)
-    app.ingestor.ingest([sample_corpus])
+    ingestor_for(app).ingest([sample_corpus])
     items = load_dataset(sample_eval)
     return app, items, run_eval(app, items, dataset="sample", config=eval_config(app),
                                 progress=False)
@@ -74,11 +75,11 @@ def test_eval_collection_names_are_valid():
 
 def test_probes_run_offline(sample_run):
     from evals.probes import PROBES, run_probes
-    from rag.extractive import ExtractiveAnswerer
+    from rag.answer.extractive import ExtractiveAnswerer
 
     app, items, _ = sample_run
     report = run_probes(
-        lambda item, k: app.service.retrieve_as_of(item.question, k, None, item.as_of),
+        lambda item, k: app.service.retrieve(item.question, k, None, item.as_of),
         ExtractiveAnswerer(embedder=app.embedder), items[:12])
     assert set(report.rates) == set(PROBES)
     assert all(r is None or 0.0 <= r <= 1.0 for r in report.rates.values())

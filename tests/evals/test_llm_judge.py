@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from judge_fakes import echo_claims, scripted, serve, verdicts_by
 
 import evals.llm_judge.judge as judge_module
 from evals.llm_judge.cache import cache_path
 from evals.llm_judge.errors import FormatRejected
 from evals.llm_judge.judge import LLMJudge
-from rag.llm.errors import EndpointUnreachable
-from rag.settings import load_settings
+from rag.answer.llm.errors import EndpointUnreachable
+from rag.core.settings import load_settings
+from tests.fakes.judge import echo_claims, scripted, serve, verdicts_by
 
 PASSAGE = "The Orlow council approved 120 new homes on Monday."
 

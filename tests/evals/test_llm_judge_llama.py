@@ -13,7 +13,7 @@ import pytest
 
 from evals.llm_judge.errors import FormatRejected
 from evals.llm_judge.judge import Failed, LLMJudge
-from rag.settings import load_settings
+from rag.core.settings import load_settings
 
 pytestmark = pytest.mark.integration
 

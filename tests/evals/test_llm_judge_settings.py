@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from evals.llm_judge.client import resolve_judge_endpoint
-from rag.errors import ConfigError
-from rag.llm.client import NO_KEY, OPENAI_URL
-from rag.settings import JudgeSettings, LLMSettings, load_settings
+from rag.answer.llm.client import NO_KEY, OPENAI_URL
+from rag.core.errors import ConfigError
+from rag.core.settings import JudgeSettings, LLMSettings, load_settings
 
 
 def test_judge_settings_come_from_env_like_every_section(monkeypatch, tmp_path):

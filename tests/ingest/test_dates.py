@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from ingest.dates import date_from_html, date_from_text, parse_date
+from ingest.dates import date_from_html
+from rag.text.dates import date_from_text, parse_date
 
 
 @pytest.mark.parametrize(

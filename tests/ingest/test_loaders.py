@@ -13,7 +13,7 @@ import pytest
 
 from ingest.documents import LoadFailure, SourceDocument
 from ingest.loaders import SUPPORTED_EXTENSIONS, load_sources
-from rag.errors import ConfigError
+from rag.core.errors import ConfigError
 
 ARTICLE_HTML = """<!doctype html>
 <html><head>

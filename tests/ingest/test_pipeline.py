@@ -3,6 +3,7 @@
 import pytest
 
 from ingest.documents import LoadFailure, SourceDocument
+from ingest.pipeline import ingestor_for
 
 
 def _docs(*pairs, date="2026-09-01"):
@@ -19,19 +20,19 @@ BASE = _docs(
 
 def test_reingest_of_unchanged_documents_embeds_nothing_and_duplicates_nothing(make_app):
     app = make_app()
-    first = app.ingestor.ingest_items(BASE)
+    first = ingestor_for(app).ingest_items(BASE)
     assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
     counts = app.catalog.counts(), app.dense.count()
-    second = app.ingestor.ingest_items(BASE)
+    second = ingestor_for(app).ingest_items(BASE)
     assert (second.added, second.updated, second.unchanged, second.chunks) == (0, 0, 3, 0)
     assert (app.catalog.counts(), app.dense.count()) == counts
 
 
 def test_a_changed_document_has_its_old_chunks_replaced(make_app):
     app = make_app()
-    app.ingestor.ingest_items(BASE)
+    ingestor_for(app).ingest_items(BASE)
     changed = _docs(("b", "Floodwaters fell in Carrow. The toll was revised to 12."))
-    report = app.ingestor.ingest_items(changed)
+    report = ingestor_for(app).ingest_items(changed)
     assert (report.updated, report.added) == (1, 0)
     hits = app.retriever.retrieve("Carrow flood toll", 5)
     texts = [h.chunk.text for h in hits if h.chunk.doc_id == "b"]
@@ -41,8 +42,8 @@ def test_a_changed_document_has_its_old_chunks_replaced(make_app):
 
 def test_sync_removes_vanished_documents_everywhere(make_app):
     app = make_app()
-    app.ingestor.ingest_items(BASE)
-    report = app.ingestor.ingest_items(BASE[:2], sync=True)
+    ingestor_for(app).ingest_items(BASE)
+    report = ingestor_for(app).ingest_items(BASE[:2], sync=True)
     assert report.removed == 1
     assert set(app.catalog.content_hashes()) == {"a", "b"}
     assert app.dense.count() == app.catalog.counts()[1]
@@ -51,15 +52,15 @@ def test_sync_removes_vanished_documents_everywhere(make_app):
 
 def test_without_sync_nothing_is_removed(make_app):
     app = make_app()
-    app.ingestor.ingest_items(BASE)
-    assert app.ingestor.ingest_items(BASE[:1]).removed == 0
+    ingestor_for(app).ingest_items(BASE)
+    assert ingestor_for(app).ingest_items(BASE[:1]).removed == 0
     assert app.catalog.counts()[0] == 3
 
 
 def test_sync_removes_nothing_when_an_input_failed(make_app):
     app = make_app()
-    app.ingestor.ingest_items(BASE)
-    report = app.ingestor.ingest_items([*BASE[:1], LoadFailure("x.pdf", "corrupt")], sync=True)
+    ingestor_for(app).ingest_items(BASE)
+    report = ingestor_for(app).ingest_items([*BASE[:1], LoadFailure("x.pdf", "corrupt")], sync=True)
     assert report.removed == 0 and report.sync_skipped
     assert app.catalog.counts()[0] == 3
 
@@ -69,7 +70,7 @@ def test_failures_are_reported_and_the_rest_still_ingests(make_app):
     items = [LoadFailure("feed.jsonl:2", "missing required field 'text'"), *BASE,
              SourceDocument(doc_id="a", text="dup", origin="other.jsonl:1"),
              SourceDocument(doc_id="empty", text="   \n ", origin="empty.txt")]
-    report = app.ingestor.ingest_items(items)
+    report = ingestor_for(app).ingest_items(items)
     assert report.added == 3
     reasons = [str(f) for f in report.failed]
     assert reasons[0] == "feed.jsonl:2: missing required field 'text'"
@@ -96,11 +97,11 @@ def test_an_interrupted_ingest_keeps_committed_batches_and_resumes(make_app, fak
     docs = _docs(*[(f"d{i}", f"Story number {i} about topic {i}.") for i in range(6)])
     app = make_app(embedder=FailingEmbedder(), ingest={"batch_docs": 2})
     with pytest.raises(_Boom):
-        app.ingestor.ingest_items(docs)
+        ingestor_for(app).ingest_items(docs)
     assert app.catalog.counts()[0] == 2  # the first batch was committed
 
     resumed = make_app(embedder=fake_embedder, ingest={"batch_docs": 2})
-    report = resumed.ingestor.ingest_items(docs)
+    report = ingestor_for(resumed).ingest_items(docs)
     assert (report.unchanged, report.added) == (2, 4)
     assert resumed.catalog.counts()[0] == 6
     assert resumed.dense.count() == resumed.catalog.counts()[1]
@@ -115,16 +116,16 @@ def test_a_crash_between_chroma_and_the_catalog_leaves_no_duplicates(make_app, m
 
     monkeypatch.setattr(app.catalog, "write", crash)
     with pytest.raises(_Boom):
-        app.ingestor.ingest_items(BASE)
+        ingestor_for(app).ingest_items(BASE)
     monkeypatch.setattr(app.catalog, "write", original)
-    report = app.ingestor.ingest_items(BASE)
+    report = ingestor_for(app).ingest_items(BASE)
     assert report.added == 3
     assert app.dense.count() == app.catalog.counts()[1]
 
 
 def test_offsets_index_the_stored_cleaned_text(make_app):
     app = make_app()
-    app.ingestor.ingest_items(BASE)
+    ingestor_for(app).ingest_items(BASE)
     for hit in app.retriever.retrieve("stadium council", 5):
         text = app.catalog.document_text(hit.chunk.doc_id)
         assert text[hit.chunk.start : hit.chunk.end] == hit.chunk.text

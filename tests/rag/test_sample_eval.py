@@ -1,65 +1,61 @@
-"""The extractive answer and refusal on the sample eval set, with the real model and store.
+"""The sample corpus end to end with the real model and store: retrieval over every sample
+question, and the evolving-story answers.
 
-Floors sit a little under the measured figures (see bench/results/) so that a real drop
-fails here, while the eval suite's gate (`citechat eval`) tracks per-question changes.
+Answer quality over the whole sample set is gated once per CI run, by `citechat eval --dataset
+sample --against baseline` in `make test-all` (floors and per-question flips are in the
+baseline); this file checks what the gate cannot see, cheaply.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import pytest
 
+from ingest.pipeline import ingestor_for
 from rag.app import build_app
-from rag.settings import load_settings
+from rag.core.settings import load_settings
 
 pytestmark = pytest.mark.integration
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9.%$ ]", " ", text.lower()).split())
-
-
-def _found(aliases: list[list[str]], text: str | None) -> bool:
-    haystack = f" {_norm(text or '')} "
-    return any(f" {_norm(alias)} " in haystack for group in aliases for alias in group)
+FLOOD = ("q001", "q002", "q003")
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, sample_corpus, sample_eval, minilm):
+def app(tmp_path_factory, sample_corpus, minilm):
     app = build_app(load_settings(data_dir=tmp_path_factory.mktemp("eval")), embedder=minilm)
-    app.ingestor.ingest([sample_corpus])
+    ingestor_for(app).ingest([sample_corpus])
+    return app
+
+
+@pytest.fixture(scope="module")
+def items(sample_eval):
+    return [json.loads(line) for line in sample_eval.read_text().splitlines()]
+
+
+def _as_of(item: dict) -> date | None:
+    return date.fromisoformat(item["as_of"]) if item.get("as_of") else None
+
+
+@pytest.fixture(scope="module")
+def results(app, items):
+    """The flood questions answered (the evolving story), as (item, answer, chunks)."""
     rows = []
-    for line in sample_eval.read_text().splitlines():
-        item = json.loads(line)
-        as_of = date.fromisoformat(item["as_of"]) if item.get("as_of") else None
-        answer, chunks = app.service.ask_with_chunks(item["question"], as_of=as_of)
+    for item in (i for i in items if i["id"] in FLOOD):
+        answer, chunks = app.service.ask_with_chunks(item["question"], as_of=_as_of(item))
         rows.append((item, answer, chunks))
     return rows
 
 
-def test_retrieval_finds_a_gold_document_in_the_top_five(results):
-    answerable = [(i, c) for i, _, c in results if not i["expect_refusal"]]
-    hits = sum(any(ch.chunk.doc_id in i["gold_docs"] for ch in c[:5]) for i, c in answerable)
+def test_retrieval_finds_a_gold_document_in_the_top_five(app, items):
+    answerable = [i for i in items if not i["expect_refusal"]]
+    hits = 0
+    for item in answerable:
+        chunks = app.service.retrieve(item["question"], 5, as_of=_as_of(item))
+        hits += any(c.chunk.doc_id in item["gold_docs"] for c in chunks)
     assert hits / len(answerable) >= 0.95
-
-
-def test_answers_are_right_and_refusals_honest(results):
-    answerable = [(i, a) for i, a, _ in results if not i["expect_refusal"]]
-    unanswerable = [a for i, a, _ in results if i["expect_refusal"]]
-    short_right = sum(_found(i["answers"], a.short_answer) for i, a in answerable)
-    quoted_right = sum(_found(i["answers"], a.answer) for i, a in answerable if not a.refused)
-    refused = sum(a.refused for a in unanswerable)
-    false_refusals = sum(a.refused for _, a in answerable)
-    print(f"\nshort-answer accuracy {short_right}/{len(answerable)}, answer contains gold "
-          f"{quoted_right}/{len(answerable)}, refusals {refused}/{len(unanswerable)}, "
-          f"false refusals {false_refusals}/{len(answerable)}")
-    assert short_right / len(answerable) >= SHORT_ANSWER_FLOOR
-    assert quoted_right / len(answerable) >= ANSWER_FLOOR
-    assert refused / len(unanswerable) >= REFUSAL_FLOOR
-    assert false_refusals / len(answerable) <= FALSE_REFUSAL_CEILING
 
 
 def test_every_citation_quotes_its_document_at_its_offsets(results, tmp_path_factory):
@@ -74,15 +70,8 @@ def test_every_citation_quotes_its_document_at_its_offsets(results, tmp_path_fac
 
 def test_evolving_story_answers_with_the_version_of_the_day(results):
     """The flood toll was reported as 7, then 12, then 14: each as-of date gets its own."""
-    flood = {i["id"]: a for i, a, _ in results if i["id"] in ("q001", "q002", "q003")}
+    flood = {i["id"]: a for i, a, _ in results}
     assert [a.short_answer.lower() for a in flood.values()] == ["seven", "twelve", "fourteen"]
     latest = flood["q003"]
     assert latest.citations[0].publish_date == "2026-09-10"
     assert "Earlier report" in latest.answer and latest.answer.endswith("(as of 10 Sep 2026)")
-
-
-# Measured 2026-11-23 (374fe96): short 37/85, answer 59/85, refusals 2/18, false refusals 3/85.
-SHORT_ANSWER_FLOOR = 0.40
-ANSWER_FLOOR = 0.60
-REFUSAL_FLOOR = 0.10
-FALSE_REFUSAL_CEILING = 0.10

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from ingest.pipeline import ingestor_for
+
 pytestmark = [
     pytest.mark.integration,
     # gradio's queue calls pandas APIs that pandas 3 deprecates; not ours to fix
@@ -120,7 +122,7 @@ def served(browser, make_module_app, sample_corpus, tmp_path_factory) -> Iterato
     app = make_module_app
     src = tmp_path_factory.mktemp("hostile")
     (src / "quillbury.txt").write_text(HOSTILE)
-    assert not app.ingestor.ingest([sample_corpus, src]).failed
+    assert not ingestor_for(app).ingest([sample_corpus, src]).failed
     _install_audit_hook()
     _watching = True
     demo, url = serve(app)
@@ -134,7 +136,7 @@ def served(browser, make_module_app, sample_corpus, tmp_path_factory) -> Iterato
 @pytest.fixture(scope="module")
 def make_module_app(tmp_path_factory, minilm):
     from rag.app import build_app
-    from rag.settings import load_settings
+    from rag.core.settings import load_settings
 
     data = tmp_path_factory.mktemp("ui-data")
     return build_app(load_settings(data_dir=data, collection="news"), embedder=minilm)

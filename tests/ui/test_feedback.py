@@ -7,8 +7,8 @@ import sqlite3
 from datetime import date
 
 from evals.dataset import load_dataset
-from rag.protocols import SearchFilters
-from rag.types import Answer, Citation, RetrievedRef
+from rag.core.protocols import SearchFilters
+from rag.core.types import Answer, Citation, RetrievedRef
 from ui.feedback import MIGRATIONS, FeedbackStore, migrate
 
 

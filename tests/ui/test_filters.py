@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from rag.errors import ConfigError
-from rag.protocols import SearchFilters
+from rag.core.errors import ConfigError
+from rag.core.protocols import SearchFilters
 from ui.filters import parse_filters
 
 

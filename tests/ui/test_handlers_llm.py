@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.settings import load_settings
-from tests.rag.llm.llm_fakes import Reply, completion, endpoint_fixture  # noqa: F401
+from ingest.pipeline import ingestor_for
+from rag.core.settings import load_settings
+from tests.fakes.llm import Reply, completion, endpoint_fixture  # noqa: F401
 from ui.feedback import FeedbackStore
 from ui.handlers import ChatHandlers, answer_modes
 from ui.session import AppPool
@@ -22,7 +23,7 @@ def handlers(make_app, endpoint, tmp_path):
     src.mkdir()
     (src / "bridge.txt").write_text(TEXT)
     app = make_app("news", llm={"base_url": endpoint.url, "model": "fake", "max_retries": 0})
-    app.ingestor.ingest([src])
+    ingestor_for(app).ingest([src])
     return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
 
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from rag.protocols import SearchFilters
-from rag.types import Answer, Chunk, Citation, ScoredChunk
+from rag.core.protocols import SearchFilters
+from rag.core.types import Answer, Chunk, Citation, ScoredChunk
 from ui.render import (
     answer_html,
     escape_text,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.errors import IngestError
+from rag.core.errors import IngestError
 from ui.uploads import check_name, ingest_uploads, save_upload, upload_dir
 
 

@@ -1,0 +1,1 @@
+"""Answerers (extractive; LLM with verification) and conversations over them."""

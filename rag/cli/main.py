@@ -1,0 +1,70 @@
+"""`citechat` — ingest news, retrieve passages and ask questions with cited answers.
+
+Every subcommand takes --data-dir, --collection, --config and --chroma-url; settings also come
+from CITECHAT_* environment variables and citechat.toml (see README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from rag.cli import ask, chat, ingest, ui
+from rag.cli import eval as evals_cli
+from rag.cli.common import common_flags
+from rag.core.errors import CitechatError, ConfigError
+
+log = logging.getLogger("citechat")
+
+EPILOG = """examples:
+  citechat ingest articles/                       ingest a folder (recursive) or .jsonl files
+  citechat ingest feed.jsonl --field text=body   map your JSONL field names onto ours
+  citechat ask "How many people died in the Carrow flood?"
+  citechat ask --questions qs.jsonl --json --out answers.jsonl
+  citechat retrieve "stadium vote" -k 5 --json
+  citechat ask --mode llm "…"                     generative answer, every sentence verified
+  citechat chat                                  a conversation; follow-ups keep the context
+  citechat eval --dataset sample --against baseline   regression gate on answer quality
+  citechat stats
+  citechat ui --port 7860                        chat in the browser (http://127.0.0.1:7860)
+  citechat feedback export feedback.jsonl        thumbs up/down → eval dataset
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_flags()
+    parser = argparse.ArgumentParser(
+        prog="citechat", description=__doc__.splitlines()[0],
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in (ingest, ask, chat, ui, evals_cli):
+        command.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.run(args) or 0)
+    except ConfigError as exc:
+        print(f"citechat: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except CitechatError as exc:
+        print(f"citechat: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncitechat: interrupted; everything committed so far is kept — "
+              "run the same command again to resume.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

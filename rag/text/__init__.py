@@ -1,0 +1,1 @@
+"""Pure text helpers: sentence spans with exact offsets, the lexicon, the stemmer, dates."""

@@ -1,0 +1,78 @@
+"""One lexicon: the word lists every component uses, kept as package data, not code.
+
+The lists live in `rag/text/data/lexicon.txt`, one section per list (`=== name ===` headings,
+words separated by spaces or new lines, `#` comments); a component names the sections it
+needs in its tuning dataclass. Component-specific lists (answer-type cues, places) live beside
+their component and are read with the same loader (`read_sections`).
+
+>>> lex = lexicon()
+>>> "the" in lex.words("function_words"), "said" in lex.words("reporting_verbs")
+(True, True)
+>>> lex.number_words()["fourteen"]
+'14'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_SECTION = re.compile(r"^=== (\w+) ===[ \t]*$", re.M)
+
+
+def read_sections(package: str, name: str) -> dict[str, str]:
+    """The raw sections of `<package>/data/<name>`, comments dropped, keyed by heading."""
+    text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+    text = re.sub(r"#[^\n]*", "", text)
+    parts = _SECTION.split(text)
+    return {key: body.strip() for key, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def read_word_sets(package: str, name: str) -> dict[str, frozenset[str]]:
+    """Each section of `<package>/data/<name>` as a set of words (split on white space)."""
+    return {key: frozenset(body.split()) for key, body in read_sections(package, name).items()}
+
+
+def read_phrase_lists(package: str, name: str) -> dict[str, list[str]]:
+    """Each section as a list of phrases, one per line (names with spaces: "New York")."""
+    return {key: [line.strip() for line in body.splitlines() if line.strip()]
+            for key, body in read_sections(package, name).items()}
+
+
+class Lexicon:
+    """Named word sets read once from `rag/text/data/lexicon.txt`."""
+
+    def __init__(self, sections: dict[str, frozenset[str]], ordered: dict[str, list[str]]) -> None:
+        self._sections = sections
+        self._ordered = ordered
+
+    def words(self, *names: str) -> frozenset[str]:
+        """The union of the named sections; a KeyError names an unknown section."""
+        out: frozenset[str] = frozenset()
+        for name in names:
+            if name not in self._sections:
+                raise KeyError(f"no section {name!r} in rag/text/data/lexicon.txt")
+            out |= self._sections[name]
+        return out
+
+    def stopwords(self, purpose: str) -> frozenset[str]:
+        """The stop words for one purpose: section `stop_<purpose>` lists the sections whose
+        union it is (e.g. `stop_keyword_search = function_words personal_pronouns …`)."""
+        return self.words(*self._sections[f"stop_{purpose}"])
+
+    def ordered(self, name: str) -> list[str]:
+        """A section's words in file order (months, weekdays)."""
+        return list(self._ordered[name])
+
+    def number_words(self) -> dict[str, str]:
+        """Number words and their digits ("fourteen" → "14"), from `word:value` pairs."""
+        return dict(pair.split(":", 1) for pair in self._ordered["number_words"])
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon, read on first use (never at import time)."""
+    raw = read_sections("rag.text", "lexicon.txt")
+    return Lexicon({k: frozenset(v.split()) for k, v in raw.items()},
+                   {k: v.split() for k, v in raw.items()})
