@@ -21,6 +21,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from evals.metrics.faithfulness import judge_pair
-from evals.metrics.text import NUMBER_WORDS
+from evals.metrics.text import number_words
 from rag.core.protocols import Embedder
 
 if TYPE_CHECKING:
@@ -41,8 +42,12 @@ _CLAUSES = (
     ", two years after a similar plan collapsed",
 )
 _AUX = re.compile(r"\b(is|are|was|were|will|has|have|had|can|must)\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(
-    w for w, d in NUMBER_WORDS.items() if d.isdigit() and int(d) < 100) + r")\b")
+
+
+@cache
+def _number_pattern() -> re.Pattern[str]:
+    return re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(
+        w for w, d in number_words().items() if d.isdigit() and int(d) < 100) + r")\b")
 
 
 class Case(BaseModel):
@@ -103,11 +108,11 @@ def synthetic_edits(cases: Sequence[Case]) -> list[Case]:
 
 
 def _swap_number(sentence: str) -> str | None:
-    match = _NUMBER.search(sentence)
+    match = _number_pattern().search(sentence)
     if not match:
         return None
     token = match.group(0)
-    value = NUMBER_WORDS.get(token.lower(), token.replace(",", ""))
+    value = number_words().get(token.lower(), token.replace(",", ""))
     swapped = str(int(float(value)) + 3)
     return sentence[: match.start()] + swapped + sentence[match.end():]
 

@@ -10,30 +10,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
-    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
-    "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
-    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
-}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
-_MONTH_ABBR = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+from rag.text.lexicon import lexicon
+from rag.text.stem import stem
+
 _ARTICLES = frozenset({"a", "an", "the"})
-STOPWORDS = frozenset(re.findall(r"\S+",
-    "a an the of to in on for and or by with at from as is are was were be been being this that "
-    "these those which what who whom whose when where why how it its his her their they he she "
-    "them him do does did has have had will would can could should may might so than then there "
-    "here into about after before over under up out also just said says say according"
-))
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in MONTHS) +
-                    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b")
+
+
+@cache
+def number_words() -> dict[str, str]:
+    """Number words, scales and ordinals as digits ("twelve" → "12", "first" → "1st")."""
+    return lexicon().pairs("number_one", "number_words", "scale_values", "ordinals")
+
+
+@cache
+def months() -> tuple[str, ...]:
+    return tuple(lexicon().ordered("months"))
+
+
+def stopwords() -> frozenset[str]:
+    return lexicon().stopwords("eval")
+
+
+@cache
+def _month_pattern() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(m.capitalize() for m in months()) +
+                      r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b")
 _TOKEN = re.compile(r"[^\W_][\w'’-]*")
 
 
@@ -48,7 +53,8 @@ def fold(text: str) -> str:
 
 def normalise_answer(text: str) -> str:
     """`fold`, drop articles, number words → digits (SQuAD-style, plus numbers)."""
-    tokens = [NUMBER_WORDS.get(t, t) for t in fold(text).split() if t not in _ARTICLES]
+    numbers = number_words()
+    tokens = [numbers.get(t, t) for t in fold(text).split() if t not in _ARTICLES]
     return " ".join(tokens)
 
 
@@ -66,15 +72,17 @@ def contains_phrase(haystack: str, needle: str) -> bool:
 def numbers_in(text: str) -> set[str]:
     """Numbers as digit strings (commas dropped), including number words ("seven" → "7")."""
     found = {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
-    found |= {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS
-              and not NUMBER_WORDS[w].endswith(("st", "nd", "rd", "th"))}
+    numbers = number_words()
+    found |= {numbers[w] for w in re.findall(r"[a-z]+", text.lower()) if w in numbers
+              and not numbers[w].endswith(("st", "nd", "rd", "th"))}
     return found
 
 
 def dates_in(text: str) -> set[str]:
     """Capitalised month names (full, lower-case) and four-digit years mentioned in the text."""
-    months = {_MONTH_ABBR[m.group(1).lower()[:3]] for m in _MONTH.finditer(text)}
-    return months | set(_YEAR.findall(text))
+    full = {m[:3]: m for m in months()} | {"sept": "september"}
+    found = {full[m.group(1).lower()[:3]] for m in _month_pattern().finditer(text)}
+    return found | set(_YEAR.findall(text))
 
 
 def names_in(text: str) -> set[str]:
@@ -92,7 +100,8 @@ def names_in(text: str) -> set[str]:
         if _sentence_initial(text, match.start()) and not _capital_follows(text, tokens, i):
             continue
         for w in fold(word).split():
-            if w not in STOPWORDS and w not in MONTHS and w not in NUMBER_WORDS and w != "i" \
+            if w not in stopwords() and w not in months() and w not in number_words() \
+                    and w != "i" \
                     and not w.isdigit():
                 out.add(w)
     return out
@@ -118,13 +127,5 @@ def _sentence_initial(text: str, at: int) -> bool:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased, lightly stemmed words minus stopwords (for lexical coverage)."""
-    return [_stem(w) for w in tokens(text) if w not in STOPWORDS and not w.isdigit()]
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)]
-    return word
+    stop = stopwords()
+    return [stem(w) for w in tokens(text) if w not in stop and not w.isdigit()]

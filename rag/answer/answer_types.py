@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from rag.text.gazetteer import place_kind, starts_with_place
+from rag.text.lexicon import read_phrase_lists, read_word_sets
+from rag.text.stem import stem
 
 # Candidate kinds: person, place, org, name (a proper name of unknown kind), title (a quoted
 # work), number, money, percent, date. Question kinds add "thing" (anything, often a common noun).
@@ -39,40 +42,42 @@ class Candidate:
     place: str | None = None  # country / state / city / region, for places
 
 
-_HEADS = {
-    "person": "person people player pope politician lawmaker celebrity comedian musician star "
-    "athlete actor actress singer rapper figure leader senator governor president candidate ceo "
-    "chef director host judge author writer artist quarterback prodigy republican democrat man "
-    "woman official diplomat minister nominee pick legend billionaire founder mayor king queen "
-    "prince princess coach footballer golfer gymnast poet scientist astronaut journalist anchor "
-    "producer filmmaker pitcher boxer swimmer cricketer entrepreneur broadcaster",
-    "place": "country nation state city town village island region area part county province "
-    "park continent capital site location venue territory neighbourhood neighborhood coast river "
-    "lake mountain border place",
-    "org": "company team club airline carrier chain retailer brand organization organisation "
-    "network institution platform university college school union group party agency firm bank "
-    "restaurant startup maker manufacturer automaker outlet publication newspaper league court "
-    "department government band channel studio store app website service charity church "
-    "hospital museum magazine rival insurer giant",
-    "title": "film movie show song album book series musical play game novel programme program "
-    "documentary podcast",
-    "date": "date day month year deadline",
-    "number": "number total margin percentage percent score age toll count tally turnout "
-    "population",
-    "money": "cost price fee budget salary fine worth value valuation fortune payout",
-    "amount": "amount rise raise increase offer rate",
-}
+KINDS = ("person", "place", "org", "title", "date", "number", "money", "amount")
 
 
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+@dataclass(frozen=True)
+class Cues:
+    """The word lists of `rag/answer/data/answer_types.txt`, read once."""
+
+    head_kind: dict[str, str]  # stem of a head word -> the kind of answer it asks for
+    head_stop: frozenset[str]
+    not_names: frozenset[str]
+    person_titles: frozenset[str]
+    org_words: frozenset[str]
+    not_person: frozenset[str]
+    generic: frozenset[str]
+    home_country: frozenset[str]
 
 
-_HEAD_KIND = {word: kind for kind, ws in _HEADS.items() for word in ws.split()}
-_STOP_HEAD = _wordset(
-    "is was are were did does do has have had will would can could should to in on of at by "
-    "for from this that the a an be been being"
-)
+@cache
+def cues() -> Cues:
+    sets = read_word_sets("rag.answer", "answer_types.txt")
+    heads = {kind: sets[f"heads_{kind}"] for kind in KINDS}
+    org = sets["org_words"]
+    generic = org | heads["org"] | heads["place"] | heads["title"] | sets["generic_extra"]
+    return Cues(
+        head_kind={stem(w): kind for kind, ws in heads.items() for w in ws},
+        head_stop=sets["head_stop"], not_names=sets["not_names"],
+        person_titles=sets["person_titles"], org_words=org, not_person=org | sets["not_person"],
+        generic=generic,
+        home_country=frozenset(read_phrase_lists("rag.answer", "answer_types.txt")["home_country"]),
+    )
+
+
+def generic_words() -> frozenset[str]:
+    """Words that may be shared with the question inside an answer ("Which airline…" →
+    "Korean Air")."""
+    return cues().generic
 
 
 # "which team…", "what is the estimated cost of…": the copula and article are skipped.
@@ -99,11 +104,11 @@ def expected_type(question: str) -> QuestionType:
     match = re.search(r"\bname of (?:the |a |an |this |its )?((?:[\w'’-]+ ){0,3}[\w'’-]+)", q)
     head = _head_noun(match.group(1)) if match else None
     if match:
-        return QuestionType(_HEAD_KIND.get(head or "", "name"), head)
+        return QuestionType(cues().head_kind.get(head or "", "name"), head)
     for match in re.finditer(_WHAT_PHRASE, q):
         head = _head_noun(match.group(1))
         if head:
-            kind = _HEAD_KIND.get(head, "thing")
+            kind = cues().head_kind.get(head, "thing")
             return QuestionType("name" if kind == "person" and head == "pick" else kind, head)
     if re.search(r"\bwho(m)?\b", q):
         return QuestionType("person")
@@ -120,22 +125,14 @@ def _head_noun(phrase: str) -> str | None:
     """The last word of `phrase` before a function word; a known head word wins."""
     kept: list[str] = []
     for word in re.findall(r"[\w'’-]+", phrase):
-        if word in _STOP_HEAD:
+        if word in cues().head_stop:
             break
         kept.append(word)
-    known = [w for w in kept if _singular(w) in _HEAD_KIND]
+    nouns = [w for w in kept if not w.endswith(("ed", "ing"))]  # "scored" is no "score"
+    known = [w for w in nouns if stem(w) in cues().head_kind]
     if known:
-        return _singular(known[-1])
-    nouns = [w for w in kept if not w.endswith(("ed", "ing"))]
-    return _singular(nouns[-1]) if nouns else None
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+        return stem(known[-1])
+    return stem(nouns[-1]) if nouns else None
 
 
 # ---------------------------------------------------------------------------- candidates
@@ -171,44 +168,6 @@ _QUOTED = re.compile(r"[“\"]([^“”\"]{2,80}?)[”\"]")
 _CAP_WORD = r"(?:[A-Z][\w'’.&-]*|&|\*?[A-Z]+\*?[A-Z]*)"
 _CAP_SPAN = re.compile(rf"{_CAP_WORD}(?:\s+(?:(?:of|the|de|du|la|von|van|for)\s+)?{_CAP_WORD})*")
 _ABBREV = re.compile(r"(?:^|\s)(?:[A-Z]\.)+$")
-_NOT_NAMES = _wordset(
-    "the a an in on at for but and or if as he she it they we i his her its their this that these "
-    "those there here when while after before since during with without by from to of not no "
-    "yes so also more most some many former vice prime st according meanwhile however still then "
-    "today yesterday tomorrow what which who where why how one two three first last photo getty "
-    "images associated press reuters ap usa"
-)
-# Words before a person's name: a span is split there ("South Carolina Gov. Nikki Haley").
-_PERSON_TITLES = _wordset(
-    "mr mrs ms dr sen rep gov gen president pope prince princess king queen judge justice coach "
-    "speaker leader ceo chef host star singer actor actress rapper quarterback director minister "
-    "secretary senator governor mayor chair chairman chairwoman sir dame lady lord "
-    "president-elect congressman congresswoman commissioner attorney sheriff officer"
-)
-_ORG_WORDS = _wordset(
-    "inc inc. corp corp. co co. company companies airlines airways air bank university college "
-    "school party court association department committee council agency group news times post "
-    "network foundation institute club united fc league union administration commission "
-    "corporation holdings motors technologies labs media studios records service services "
-    "bureau ministry army navy force guard police hospital museum zoo church"
-)
-# Capitalised words that never end a person's name.
-_NOT_PERSON = _ORG_WORDS | _wordset(
-    "house society central convention state states gala week card day awards award cup series "
-    "show festival street avenue road park center centre hall island river county national "
-    "international federal democratic republican american fire storm hurricane act bill law "
-    "commandments games olympics world championship tour summit office system systems "
-    "reserve financial fund market city game prize station mission"
-)
-
-# Words that may be shared with the question inside an answer ("Which airline…" → "Korean Air").
-GENERIC_WORDS = (
-    _ORG_WORDS
-    | {w for kind in ("org", "place", "title") for w in _HEADS[kind].split()}
-    | {"airline", "airlines", "states", "city"}
-)
-
-
 def spot_candidates(sentence: str, context: str = "") -> list[Candidate]:
     """Quoted titles, dates, amounts, numbers and capitalised names in `sentence`, by offset.
 
@@ -263,7 +222,7 @@ def _name_pieces(sentence: str, start: int, end: int, context: str) -> list[tupl
     pieces: list[tuple[list[tuple[int, int]], bool]] = [([], False)]
     for tok in tokens:
         word = sentence[tok[0] : tok[1]].lower().rstrip(".")
-        if word in _PERSON_TITLES:
+        if word in cues().person_titles:
             pieces.append(([], True))
         else:
             pieces[-1][0].append(tok)
@@ -279,7 +238,8 @@ def _trim_piece(
     sentence: str, tokens: list[tuple[int, int]], context: str
 ) -> tuple[int, int] | None:
     tokens = list(tokens)
-    while tokens and sentence[tokens[0][0] : tokens[0][1]].lower().rstrip(".’'s") in _NOT_NAMES:
+    not_names = cues().not_names
+    while tokens and sentence[tokens[0][0] : tokens[0][1]].lower().rstrip(".’'s") in not_names:
         tokens.pop(0)
     while tokens and sentence[tokens[-1][0] : tokens[-1][1]].lower() in {"of", "the", "and", "&"}:
         tokens.pop()
@@ -313,11 +273,11 @@ def _name_kind(name: str, titled: bool, context: str) -> tuple[str, str | None]:
     if kind:
         return "place", kind
     parts = name.split()
-    if any(p.lower() in _ORG_WORDS for p in parts) or starts_with_place(name):
+    if any(p.lower() in cues().org_words for p in parts) or starts_with_place(name):
         return "org", None
     if re.fullmatch(r"[A-Z]{2,6}", name):
         return "name", None
-    if any(p.lower() in _NOT_PERSON for p in parts):
+    if any(p.lower() in cues().not_person for p in parts):
         return "name", None
     if titled:
         return "person", None
@@ -351,7 +311,6 @@ TYPE_FIT: dict[str, dict[str, float]] = {
 }
 
 
-_HOME_COUNTRY = frozenset({"U.S.", "US", "USA", "United States", "America", "U.S"})
 
 
 def type_fit(expected: QuestionType, candidate: Candidate) -> float:
@@ -365,15 +324,15 @@ def type_fit(expected: QuestionType, candidate: Candidate) -> float:
             fit *= 0.5  # a bare year rarely answers "when"
         elif re.fullmatch(_WEEKDAY, candidate.text):
             fit *= 0.7
-    if candidate.text in _HOME_COUNTRY:
+    if candidate.text in cues().home_country:
         fit *= 0.3  # US news names the US everywhere; it is rarely the asked place
     if candidate.kind == "place" and expected.kind == "place" and expected.head:
         wanted = {
-            "country": "country",
-            "nation": "country",
-            "state": "state",
-            "city": "city",
-            "town": "city",
+            stem("country"): "country",
+            stem("nation"): "country",
+            stem("state"): "state",
+            stem("city"): "city",
+            stem("town"): "city",
         }.get(expected.head)
         if wanted and candidate.place != wanted:
             fit *= 0.5

@@ -17,23 +17,25 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from rag.answer.answer_types import (
-    GENERIC_WORDS,
     Candidate,
     QuestionType,
     expected_type,
+    generic_words,
     spot_candidates,
     type_fit,
 )
 from rag.core.protocols import Embedder
-from rag.core.types import Answer, Citation, RetrievedRef, ScoredChunk
+from rag.core.types import REFUSAL, Answer, Citation, RetrievedRef, ScoredChunk
 from rag.text.dates import news_date
+from rag.text.lexicon import lexicon
 from rag.text.sentences import sentence_spans, words
+from rag.text.stem import stem
 
-REFUSAL = "The documents don't say; the closest passages are listed below."
 # Calibrated through the real pipeline by bench/calibrate_threshold.py
 # (bench/results/refusal_calibration.md); first pass: bench/calibrate_extractive.py.
 DEFAULT_MIN_SUPPORT = 0.741
@@ -49,17 +51,8 @@ _UNANCHORED = 0.7  # a number not next to the asked unit fits less well
 _CLOSE = 0.85  # without a short answer, also quote sentences scoring this close to the best
 _SUPERSEDED = 0.5
 _FROM = re.compile(r"\bfrom(?:\s+(?:the|a|an|its|their|about|around|some))?\s*$", re.IGNORECASE)
-_SCALES = _wordset("hundred thousand million billion trillion more")
 _RIVAL_SHARE = 0.75  # a later figure must score this share of the best one to replace it
 _RESTATED = 0.6  # Jaccard of the question terms two sentences use, to say the same thing
-
-_STOP = _wordset(
-    "a an the of to in on for and or by with at from as is are was were be been being this that "
-    "these those which what who whom whose when where why how it its his her their they he she "
-    "them him do does did has have had will would can could should may might not no so than then "
-    "there here into about after before over under up out new recently week weeks year years "
-    "today according said says one more most"
-)
 
 
 @dataclass(frozen=True)
@@ -279,29 +272,20 @@ def _restates(a: Option, b: Option, asked: set[str]) -> bool:
     """Do the two home sentences make the same statement about the question? They must share
     at least two of the question's terms and most of those the sparer one uses, and the unit
     after the figure ("people", "votes")."""
-    stems = {_root(t) for t in asked}
-    qa = stems & {_root(t) for t in _content_terms(a.home.text)}
-    qb = stems & {_root(t) for t in _content_terms(b.home.text)}
+    qa = asked & set(_content_terms(a.home.text))
+    qb = asked & set(_content_terms(b.home.text))
     shared = len(qa & qb)
     if shared < 2 or shared < _RESTATED * min(len(qa), len(qb)):
         return False
     return _unit(a) == _unit(b)
 
 
-def _root(term: str) -> str:
-    """A rougher stem for comparing sentences: "offered" and "offer" match."""
-    for suffix in ("ing", "ed"):
-        if len(term) > len(suffix) + 3 and term.endswith(suffix):
-            return term[: -len(suffix)]
-    return term
-
-
 def _asked_unit(question: str) -> str | None:
     """What "how many …" counts ("votes" → "vote"), or None."""
     match = re.search(r"\bhow (?:many|much)\s+([\w'’-]+)", question.lower())
-    if not match or match.group(1) in _STOP:
+    if not match or match.group(1) in _stop():
         return None
-    return _stem(match.group(1))
+    return stem(match.group(1))
 
 
 def _unit(option: Option) -> str:
@@ -309,9 +293,10 @@ def _unit(option: Option) -> str:
     if option.candidate.kind != "number":
         return ""
     tokens = option.home.text[option.candidate.start :].split()[1:]
-    tokens = [t for t in tokens if t.lower() not in _SCALES]
-    word = _stem(tokens[0].lower().strip(".,;:")) if tokens else ""
-    return "" if word in _STOP else word
+    scales = lexicon().words("scale_words") | {"more"}
+    tokens = [t for t in tokens if t.lower() not in scales]
+    word = tokens[0].lower().strip(".,;:") if tokens else ""
+    return "" if not word or word in _stop() else stem(word)
 
 
 # ---------------------------------------------------------------------- pure helpers
@@ -332,21 +317,18 @@ def _sentences(chunks: Sequence[ScoredChunk]) -> list[Sentence]:
     return out
 
 
-def _stem(word: str) -> str:
-    for suffix in ("'s", "’s"):
-        word = word.removesuffix(suffix)
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+def _stop() -> frozenset[str]:
+    return lexicon().stopwords("extractive")
 
 
-_GENERIC = frozenset(_stem(w) for w in GENERIC_WORDS)
+@cache
+def _generic() -> frozenset[str]:
+    return frozenset(stem(w) for w in generic_words())
 
 
 def _content_terms(text: str) -> list[str]:
-    return [_stem(w) for w in words(text) if w not in _STOP]
+    stop = _stop()
+    return [stem(w) for w in words(text) if w not in stop]
 
 
 def _local_idf(terms: list[str], bags: list[set[str]]) -> dict[str, float]:
@@ -382,7 +364,7 @@ def _drop_asked(
 
     def is_asked(tok: tuple[int, int]) -> bool:
         found = _content_terms(candidate.text[tok[0] : tok[1]])
-        return bool(found) and all(t in asked for t in found) and not set(found) <= _GENERIC
+        return bool(found) and all(t in asked for t in found) and not set(found) <= _generic()
 
     if candidate.kind != "title":
         while tokens and is_asked(tokens[0]):
@@ -393,7 +375,8 @@ def _drop_asked(
         return None, False
     start, end = candidate.start + tokens[0][0], candidate.start + tokens[-1][1]
     text = sentence[start:end].rstrip(".,;:")
-    new = [t for t in _content_terms(text) if t not in asked and t not in _GENERIC]
+    generic = _generic()
+    new = [t for t in _content_terms(text) if t not in asked and t not in generic]
     if not new:
         return None, False
     anchored = candidate.kind in _NUMERIC and candidate.text != text

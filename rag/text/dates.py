@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from rag.text.lexicon import lexicon
+
 # Byline and dateline lines are near the top; later dates belong to captions or related links.
 MAX_TOP_LINES = 15
 MAX_TOP_CHARS = 1500
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -51,6 +49,11 @@ _TIMESTAMP_REST = re.compile(
     r"|updated|published|last)*+$",
     re.IGNORECASE,
 )
+
+
+def _month_number(name: str) -> int:
+    """1-12 for a month name or its abbreviation ("Sept." → 9)."""
+    return [m[:3] for m in lexicon().ordered("months")].index(name[:3].lower()) + 1
 
 
 def parse_date(value: str) -> date | None:
@@ -84,7 +87,7 @@ def _match_date(text: str) -> tuple[date, int] | None:
 
 def _to_date(match: re.Match[str]) -> date | None:
     month = match.group("month")
-    number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+    number = int(month) if month.isdigit() else _month_number(month)
     try:
         return date(int(match.group("year")), number, int(match.group("day")))
     except ValueError:
@@ -157,7 +160,7 @@ def _dateline(lines: list[str], index: int) -> date | None:
     for line in [lines[index], *reversed(before), *lines[index + 1 : index + 3]]:
         year = _ANY_YEAR.search(line)
         if year:
-            month = _MONTHS[match.group("month")[:3].lower()]
+            month = _month_number(match.group("month"))
             try:
                 return date(int(year.group()), month, int(match.group("day")))
             except ValueError:

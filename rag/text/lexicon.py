@@ -46,28 +46,35 @@ class Lexicon:
     def __init__(self, sections: dict[str, frozenset[str]], ordered: dict[str, list[str]]) -> None:
         self._sections = sections
         self._ordered = ordered
+        self._unions: dict[tuple[str, ...], frozenset[str]] = {}
 
     def words(self, *names: str) -> frozenset[str]:
         """The union of the named sections; a KeyError names an unknown section."""
-        out: frozenset[str] = frozenset()
-        for name in names:
-            if name not in self._sections:
-                raise KeyError(f"no section {name!r} in rag/text/data/lexicon.txt")
-            out |= self._sections[name]
-        return out
+        if names not in self._unions:
+            out: frozenset[str] = frozenset()
+            for name in names:
+                if name not in self._sections:
+                    raise KeyError(f"no section {name!r} in rag/text/data/lexicon.txt")
+                out |= self._sections[name]
+            self._unions[names] = out
+        return self._unions[names]
 
     def stopwords(self, purpose: str) -> frozenset[str]:
         """The stop words for one purpose: section `stop_<purpose>` lists the sections whose
         union it is (e.g. `stop_keyword_search = function_words personal_pronouns …`)."""
-        return self.words(*self._sections[f"stop_{purpose}"])
+        return self.words(*self._ordered[f"stop_{purpose}"])
 
     def ordered(self, name: str) -> list[str]:
         """A section's words in file order (months, weekdays)."""
         return list(self._ordered[name])
 
+    def pairs(self, *names: str) -> dict[str, str]:
+        """`word:value` sections as one mapping ("fourteen" → "14")."""
+        return dict(pair.split(":", 1) for name in names for pair in self._ordered[name])
+
     def number_words(self) -> dict[str, str]:
-        """Number words and their digits ("fourteen" → "14"), from `word:value` pairs."""
-        return dict(pair.split(":", 1) for pair in self._ordered["number_words"])
+        """Number words from two up and their digits ("fourteen" → "14")."""
+        return self.pairs("number_words")
 
 
 @cache

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Abbreviations after which a period does not end a sentence (lower-case, without the dot).
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen col lt sgt capt st jr sr inc corp co ltd vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec no fig approx est dept univ ave".split()
-)
+from rag.text.lexicon import lexicon
+
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+)|\n\s*\n|\n")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
@@ -39,7 +36,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, dot: int, after: int) -> bool:
     word_match = re.search(r"([A-Za-z]+)$", text[max(0, dot - 12) : dot])
     word = word_match.group(1) if word_match else ""
-    if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+    if word.lower() in lexicon().words("abbreviations") or (len(word) == 1 and word.isupper()):
         return True
     following = text[after:].lstrip()
     return bool(following) and following[0].islower()

@@ -10,18 +10,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from rag.text.dates import parse_date
+from rag.text.lexicon import lexicon
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
-_MONTH_RE = "|".join(_MONTHS)
-_EXPLICIT = re.compile(
-    rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|(?:\d{{1}}|\d{{2}})\s+(?:{_MONTH_RE})(?:\s+\d{{4}})?"
-    rf"|(?:{_MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b",
-    re.IGNORECASE,
-)
+
+def _months() -> list[str]:
+    return lexicon().ordered("months")
+
+
+def _weekdays() -> list[str]:
+    return lexicon().ordered("weekdays")
+
+
+@cache
+def _explicit_pattern() -> re.Pattern[str]:
+    months = "|".join(_months())
+    return re.compile(
+        rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|(?:\d{{1}}|\d{{2}})\s+(?:{months})(?:\s+\d{{4}})?"
+        rf"|(?:{months})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ def resolve_window(question: str, as_of: date) -> DateWindow | None:
 
 
 def _explicit(text: str, as_of: date) -> DateWindow | None:
-    match = _EXPLICIT.search(text)
+    match = _explicit_pattern().search(text)
     if not match:
         return None
     phrase = match.group(0)
@@ -80,10 +90,11 @@ def _relative_day(text: str, as_of: date) -> DateWindow | None:
 
 
 def _weekday(text: str, as_of: date) -> DateWindow | None:
-    match = re.search(r"\b(?:on|last|this)\s+(" + "|".join(_WEEKDAYS) + r")\b", text)
+    weekdays = _weekdays()
+    match = re.search(r"\b(?:on|last|this)\s+(" + "|".join(weekdays) + r")\b", text)
     if not match:
         return None
-    back = (as_of.weekday() - _WEEKDAYS.index(match.group(1))) % 7
+    back = (as_of.weekday() - weekdays.index(match.group(1))) % 7
     if match.group(0).startswith("last") and back == 0:
         back = 7
     day = as_of - timedelta(days=back)
@@ -106,10 +117,11 @@ def _month(text: str, as_of: date) -> DateWindow | None:
     if "last month" in text:
         prev_last = first - timedelta(days=1)
         return DateWindow(prev_last.replace(day=1), prev_last, "last month")
-    match = re.search(rf"\bin ({_MONTH_RE})\b", text)
+    months = _months()
+    match = re.search(rf"\bin ({'|'.join(months)})\b", text)
     if not match:
         return None
-    month = _MONTHS.index(match.group(1)) + 1
+    month = months.index(match.group(1)) + 1
     year = as_of.year if month <= as_of.month else as_of.year - 1
     start = date(year, month, 1)
     end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

@@ -28,27 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from rag.answer.llm.prompt import REFUSAL
-from rag.core.types import Chunk
+from rag.core.types import REFUSAL, Chunk
+from rag.text.lexicon import lexicon
 from rag.text.sentences import sentence_spans, words
+from rag.text.stem import stem
 
-_STOP_WORDS = (
-    "a an the of to in on for and or by with at from as is are was were be been being this that "
-    "these those which what who whom whose when where why how it its his her their they he she "
-    "them him we our you your i do does did has have had will would can could should may might "
-    "not no so than then there here into about after before over under up out also said says "
-    "say told according per cent percent just more most some any all while during "
-    # words about the answer itself, not the news
-    "okay ok yes sure answer question source sources document documents based following "
-    "provided found"
-)
-_STOP = frozenset(_STOP_WORDS.split())
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-_TEENS = "fifteen sixteen seventeen eighteen nineteen twenty"
-_TENS = "thirty forty fifty sixty seventy eighty ninety"
-# "one" is left out: "one of the…" is rarely the number 1.
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate((_UNITS + _TEENS).split()) if w != "one"}
-_NUMBER_WORDS |= {w: str(10 * i) for i, w in enumerate(_TENS.split(), start=3)}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’-]*")
@@ -58,7 +42,6 @@ _INSTRUCTION = re.compile(
     re.I,
 )
 _REFUSALS = re.compile(r"^\W*(the )?documents (don'?t|do not|doesn'?t|does not) say", re.I)
-_MONTHS = "january february march april may june july august september october november december"
 
 
 @dataclass(frozen=True)
@@ -99,29 +82,35 @@ class Check:
     reasons: list[str] = field(default_factory=list)
 
 
-def stem(word: str) -> str:
-    """A crude stem: possessive and common suffixes off, then the first six letters."""
-    word = _NUMBER_WORDS.get(word, word)
-    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
+def _stop() -> frozenset[str]:
+    return lexicon().stopwords("verify")
+
+
+def _number_words() -> dict[str, str]:
+    return lexicon().number_words()
+
+
+def term(word: str) -> str:
+    """A word as the verifier compares it: number words as digits, then stemmed."""
+    return stem(_number_words().get(word, word))
 
 
 def content_terms(text: str) -> set[str]:
     """Stemmed words of `text` that carry meaning (no stop words); "4,210" is one word."""
-    return {stem(w) for w in words(_THOUSANDS.sub("", text)) if w not in _STOP}
+    stop = _stop()
+    return {term(w) for w in words(_THOUSANDS.sub("", text)) if w not in stop}
 
 
 def hard_tokens(sentence: str) -> set[str]:
     """Numbers (digits or number words) and names (capitalised words not opening the sentence)."""
     tokens = {n.replace(",", "") for n in _NUMBER.findall(sentence)}
-    tokens |= {_NUMBER_WORDS[w] for w in words(sentence) if w in _NUMBER_WORDS}
+    numbers = _number_words()
+    tokens |= {numbers[w] for w in words(sentence) if w in numbers}
     body = re.sub(r"^\W*\w+", "", sentence)  # the first word is capitalised anyway
+    stop = _stop()
     for name in _NAME.findall(body):
         lower = _unpossess(name.lower())
-        if lower not in _STOP:
+        if lower not in stop:
             tokens.add(lower)
     return tokens
 
@@ -197,7 +186,7 @@ def _supported(
     sentence: str, verdict: str, cited: tuple[int, ...], chosen: list[int],
     found: list[Evidence], reasons: list[str],
 ) -> Check:
-    quotes = tuple(found[i].quote for i in chosen if found[i].quote is not None)
+    quotes = tuple(q for q in (found[i].quote for i in chosen) if q is not None)
     support = max(found[i].score() for i in chosen)
     return Check(sentence, verdict, cited, tuple(chosen), quotes, round(support, 3), reasons)
 
@@ -229,7 +218,8 @@ def _vocabulary(text: str, chunk: Chunk) -> set[str]:
     """Every number and lower-cased word of the chunk, its title and its publication date."""
     vocab = {w for w in words(f"{text} {chunk.title}")}
     vocab |= {n.replace(",", "") for n in _NUMBER.findall(f"{text} {chunk.title}")}
-    vocab |= {_NUMBER_WORDS[w] for w in vocab if w in _NUMBER_WORDS}
+    numbers = _number_words()
+    vocab |= {numbers[w] for w in vocab if w in numbers}
     vocab |= {_unpossess(w) for w in vocab}
     return vocab | set(_date_words(chunk).split())
 
@@ -240,5 +230,5 @@ def _date_words(chunk: Chunk) -> str:
         day = date.fromisoformat(chunk.publish_date or "")
     except ValueError:
         return ""
-    month = _MONTHS.split()[day.month - 1]
+    month = lexicon().ordered("months")[day.month - 1]
     return f"{day.year} {day.day} {month} {month[:3]} {month[:4]}"
