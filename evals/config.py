@@ -15,10 +15,11 @@ from typing import Any
 
 from rag.app import App
 
-PROMPT_VERSION = "n/a"  # the extractive mode has no prompt; the LLM mode will version its own
-# Modules whose code decides the answers: their source hashes show up in the config diff.
-ANSWER_PATH = ("ingest.chunker", "rag.retrieve.hybrid", "rag.service", "rag.text.timeframe",
-               "rag.answer.extractive", "rag.answer.answer_types", "rag.text.gazetteer")
+NO_PROMPT = "n/a"  # the extractive mode has no prompt
+# Code and data that decide the answers, in every mode: each file's hash shows in the config
+# diff. Packages count with every module and data file in them (prompts, word lists).
+ANSWER_PATH = ("ingest.chunker", "ingest.clean", "rag.stores.catalog", "rag.retrieve",
+               "rag.service", "rag.text", "rag.answer")
 
 
 def eval_config(
@@ -38,7 +39,7 @@ def eval_config(
         "answer": {"mode": s.answer.mode, "top_k": k or s.answer.top_k,
                    "min_support": _effective_threshold(s.answer.min_support)},
         "time": s.time.model_dump(),
-        "prompt_version": PROMPT_VERSION,
+        "prompt_version": getattr(app.answerer, "prompt_version", NO_PROMPT),
         "default_as_of": default_as_of.isoformat() if default_as_of else None,
         "retrieval_metrics_k": retrieval_k,
         "code": code_version(),
@@ -48,15 +49,31 @@ def eval_config(
     return config
 
 
-def code_version(modules: tuple[str, ...] = ANSWER_PATH) -> dict[str, str]:
-    """Short source hash of each module on the answer path ("missing" if it cannot be found)."""
-    out = {}
-    for name in modules:
+def code_version(names: tuple[str, ...] = ANSWER_PATH) -> dict[str, str]:
+    """Short source hash of each file on the answer path, by path relative to its top package
+    ("missing" for a name that cannot be found)."""
+    out: dict[str, str] = {}
+    for name in names:
         spec = importlib.util.find_spec(name)
         origin = Path(spec.origin) if spec and spec.origin else None
-        out[name] = (hashlib.sha256(origin.read_bytes()).hexdigest()[:10]
-                     if origin and origin.is_file() else "missing")
+        if origin is None or not origin.is_file():
+            out[name] = "missing"
+            continue
+        files = sorted(_source_files(origin.parent)) if origin.name == "__init__.py" else [origin]
+        depth = len(name.split(".")) - (0 if origin.name == "__init__.py" else 1)
+        top = origin.parents[depth]  # the folder holding the top-level package
+        for path in files:
+            out[path.relative_to(top).as_posix()] = _short_hash(path)
     return out
+
+
+def _source_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".yaml")
+            and "__pycache__" not in p.parts]
+
+
+def _short_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def _effective_threshold(min_support: float) -> float:

@@ -127,10 +127,14 @@ def replay_eval(
     return _run(dataset, items, config, results, warnings, selftests)
 
 
-def read_answers(path: Path) -> dict[str, Answer]:
-    """Read `citechat ask --questions … --json` output: one JSON Answer per line with `id`."""
+def read_answers(path: Path, items: Sequence[EvalItem] = ()) -> dict[str, Answer]:
+    """Read `citechat ask --questions … --json` output (one JSON Answer per line with `id`), or
+    a turn log (`turns.sqlite`): there each item gets the latest logged answer to its question
+    asked as of its `as_of` (any day, for an item without one)."""
     if not path.is_file():
         raise DatasetError(f"--replay {path}: no such file")
+    if path.suffix == ".sqlite":
+        return _answers_from_log(path, items)
     out: dict[str, Answer] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -146,6 +150,21 @@ def read_answers(path: Path) -> dict[str, Answer]:
             field = ".".join(str(p) for p in first["loc"])
             raise DatasetError(f"{path}:{number}: field '{field}': {first['msg']}") from None
     return out
+
+
+def _answers_from_log(path: Path, items: Sequence[EvalItem]) -> dict[str, Answer]:
+    from rag.stores.turnlog import TurnLog
+
+    latest: dict[tuple[str, str | None], Answer] = {}
+    for answer in TurnLog(path).answers():
+        day = answer.context.as_of if answer.context else None
+        latest[(answer.question, day)] = latest[(answer.question, None)] = answer
+    found = {}
+    for item in items:
+        key = (item.question, item.as_of.isoformat() if item.as_of else None)
+        if key in latest:
+            found[item.id] = latest[key]
+    return found
 
 
 def dataset_sha(items: Iterable[EvalItem]) -> str:

@@ -28,11 +28,12 @@ from typing import Any
 from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer
+from rag.stores.migrations import Migration, migrate
 
 FILE_NAME = "feedback.sqlite"
 
 # Append only: never edit or reorder an entry, add a new one.
-MIGRATIONS: list[tuple[str, str]] = [
+MIGRATIONS: list[Migration] = [
     ("create feedback", """
         CREATE TABLE feedback (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -75,7 +76,7 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with closing(sqlite3.connect(self.path, timeout=10)) as db:
-                migrate(db)
+                migrate(db, MIGRATIONS)
                 with db:
                     yield db
         except sqlite3.DatabaseError as exc:
@@ -148,27 +149,3 @@ def to_eval_item(row: dict[str, Any]) -> dict[str, Any]:
         "tags": tags,
         "comment": row["comment"],
     }
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Apply, each in its own transaction, the migrations not yet recorded in `schema_version`."""
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version "
-               "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    if _version(db) >= len(MIGRATIONS):
-        return
-    for version, (name, sql) in enumerate(MIGRATIONS, start=1):
-        db.execute("BEGIN IMMEDIATE")  # a second process waits here, then sees our rows
-        try:
-            if version > _version(db):
-                for statement in filter(str.strip, sql.split(";")):
-                    db.execute(statement)
-                db.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
-                           (version, name, datetime.now(UTC).isoformat(timespec="seconds")))
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-
-
-def _version(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])

@@ -9,7 +9,8 @@ from datetime import date
 from evals.dataset import load_dataset
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer, Citation, RetrievedRef
-from ui.feedback import MIGRATIONS, FeedbackStore, migrate
+from rag.stores.migrations import migrate
+from ui.feedback import MIGRATIONS, FeedbackStore
 
 
 def _answer(question: str = "Who cut the ribbon?", refused: bool = False) -> Answer:
@@ -50,7 +51,7 @@ def test_migrations_are_recorded_and_run_once(tmp_path):
     path = tmp_path / "feedback.sqlite"
     _add(FeedbackStore(path), _answer(), False, "a1")
     with sqlite3.connect(path) as db:
-        migrate(db)  # again: a no-op
+        migrate(db, MIGRATIONS)  # again: a no-op
         versions = db.execute("SELECT version, name FROM schema_version").fetchall()
     assert versions == [(i, name) for i, (name, _) in enumerate(MIGRATIONS, start=1)]
     assert len(FeedbackStore(path).rows()) == 1
