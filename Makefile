@@ -1,10 +1,11 @@
-# Two commands do all the set-up:  `make demo` (main job) and `make test` (the test suite).
+# Set-up is two commands: `make demo` (the main job) and `make test` (the fast test tier).
+# `make test-all` is what CI runs (.ci/run): the fast tier, then the slow tier and the eval gate.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test test-all check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +22,23 @@ demo: install
 	$(VENV)/bin/citechat ingest evals/datasets/sample_corpus
 	$(VENV)/bin/citechat ask "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"
 
-## The whole test suite (unit + integration: real Chroma server, real model, offline check).
-test: install
-	$(PY) -m pytest
+## Static checks: the layer contract, lint, types.
+check: install
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+## Fast tier (about 2 minutes): checks, unit and contract tests, doctests.
+test: check
+	$(PY) -m pytest -m "not integration"
+
+## Everything CI runs: the fast tier, the integration tier (real Chroma server, browser, local
+## model, offline check) and the regression gate on the sample eval set (run once).
+test-all: test
+	$(PY) -m pytest -m integration
+	$(PY) -m evals.judge_selftest
+	$(VENV)/bin/citechat eval --dataset sample --against baseline --quiet \
+	  --data-dir "$$(mktemp -d)" --out eval-reports/sample
 
 bench: install
 	$(PY) bench/run_bench.py

@@ -1,7 +1,7 @@
 """Measure the chat UI: time to first streamed token and to the full answer in headless Chromium,
 then a bounded load test (parallel sessions via gradio_client), and take the docs screenshot.
 
-    python tests/ui/bench_ui.py [--embedder minilm|hashing] [--questions 10] [--sessions 20]
+    python bench/bench_ui.py [--embedder minilm|hashing] [--questions 10] [--sessions 20]
         [--turns 3] [--screenshot docs/ui-answer.png]
 
 Everything runs on loopback over a temporary data dir with the sample corpus
@@ -28,9 +28,11 @@ sys.path[:0] = [str(REPO / "tests" / "ui"), str(REPO / "tests"), str(REPO)]
 
 from test_browser import CHROMIUM_ARGS, QUESTION, ask, chromium_path, serve  # noqa: E402
 
+from evals.command import packaged, sample_corpus  # noqa: E402
 from ingest.pipeline import ingestor_for  # noqa: E402
-from tests.conftest import SAMPLE_CORPUS, SAMPLE_EVAL  # noqa: E402
-from tests.fakes.embedder import HashingEmbedder  # noqa: E402
+from tests.fakes.hashing import HashingEmbedder  # noqa: E402
+
+SAMPLE_EVAL = packaged("datasets/sample.jsonl")
 
 
 def _questions(n: int) -> list[str]:
@@ -119,7 +121,7 @@ def main() -> int:
     embedder = MiniLMEmbedder() if args.embedder == "minilm" else HashingEmbedder()
     data = Path(tempfile.mkdtemp(prefix="citechat-ui-bench-"))
     app = build_app(load_settings(data_dir=data, collection="news"), embedder=embedder)
-    ingestor_for(app).ingest([SAMPLE_CORPUS])
+    ingestor_for(app).ingest([sample_corpus()])
     demo, url = serve(app)
     questions = _questions(args.questions)
     try:

@@ -33,7 +33,7 @@ def _supports(app, questions, k: int) -> tuple[list[float], list[float], list[fl
     pos, neg_real, neg_removed = [], [], []
     for q in questions:
         as_of = date.fromisoformat(q["question_date"])
-        pool = app.service.retrieve_as_of(q["question"], k * 4, None, as_of)
+        pool = app.service.retrieve(q["question"], k * 4, None, as_of)
         support = answerer.extract(q["question"], pool[:k]).support
         if q["question_type"] != "answerable":
             neg_real.append(support)

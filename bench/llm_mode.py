@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> dict:
     rows = []
     for i, q in enumerate(questions, 1):
         as_of = date.fromisoformat(q["as_of"]) if q.get("as_of") else None
-        chunks = app.service.retrieve_as_of(q["question"], args.top_k, None, as_of)
+        chunks = app.service.retrieve(q["question"], args.top_k, None, as_of)
         started = time.perf_counter()
         try:
             llm = app.answerer.answer(q["question"], chunks)

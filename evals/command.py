@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.dataset import DatasetError, load_dataset
+from evals.dataset import DatasetError, EvalItem, load_dataset
 
 if TYPE_CHECKING:
     from evals.gate import GateReport
@@ -122,7 +122,8 @@ def run_eval_command(
     from evals.baseline import load_baseline, save_baseline
     from evals.config import eval_config
     from evals.gate import compare
-    from evals.report import metric_table, selftest_lines, write_reports
+    from evals.report import metric_table, write_reports
+    from evals.report_rows import selftest_lines
     from evals.runner import read_answers, replay_eval, run_eval
 
     name, path = resolve_dataset(options.dataset)
@@ -147,7 +148,8 @@ def run_eval_command(
                                "selftests": selftests}
     if options.replay:
         config["replay"] = str(options.replay)
-        run = replay_eval(app, items, read_answers(options.replay), dataset=name, config=config,
+        run = replay_eval(app, items, read_answers(options.replay, items), dataset=name,
+                          config=config,
                           **scoring)
     else:
         run = run_eval(app, items, dataset=name, config=config, k=options.k,
@@ -200,7 +202,8 @@ def _selftests(app: App, judge: LLMJudge | None, floor: float | None) -> list[Se
 
 
 def _probes(
-    app: App, items: list, as_of: date | None, out: Path, echo: Callable[[str], None]
+    app: App, items: list[EvalItem], as_of: date | None, out: Path,
+    echo: Callable[[str], None],
 ) -> None:
     from evals.probes import run_probes
 

@@ -1,7 +1,7 @@
 """Robustness probes: call the answerer directly with constructed chunk lists (offline).
 
 For each answerable question whose gold documents are retrieved (top 20, as of the question's
-date: pass `app.service.retrieve_as_of`), with gold chunks =
+date: pass `app.service.retrieve`), with gold chunks =
 retrieved chunks of gold docs that contain an alias and distractors = the other chunks:
 
 - `distractors`: gold chunks shuffled among distractors (seeded) → still correct;

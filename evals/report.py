@@ -10,32 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from evals.gate import Flip, GateReport, MetricRow
-from evals.judge_selftest import summary_line
-from evals.metrics.llm_faithfulness import LLMSentenceVerdict
-from evals.results import METRICS, EvalRun, QuestionResult
-
-
-def _fmt(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:+.3f}" if signed else f"{value:.3f}"
-
-
-def verdict(gate: GateReport | None) -> str:
-    if gate is None:
-        return "NO BASELINE"
-    return "PASS" if gate.passed else "FAIL"
-
-
-def metric_rows(run: EvalRun, gate: GateReport | None) -> list[MetricRow]:
-    """The gate's rows, or rows with the current values only when there is no baseline."""
-    if gate is not None:
-        return gate.rows
-    return [MetricRow(name=m.name, higher_is_better=m.higher_is_better, baseline=None,
-                      now=run.aggregates[m.name].value,
-                      status="ok" if run.aggregates[m.name].value is not None else "n/a")
-            for m in METRICS]
+from evals.gate import Flip, GateReport
+from evals.report_html import render_html
+from evals.report_rows import fmt, llm_verdict, metric_rows, selftest_lines, verdict
+from evals.results import EvalRun, QuestionResult
 
 
 def metric_table(run: EvalRun, gate: GateReport | None) -> list[str]:
@@ -45,23 +23,11 @@ def metric_table(run: EvalRun, gate: GateReport | None) -> list[str]:
         arrow = "" if row.higher_is_better else " (lower is better)"
         interval = "" if row.low is None else f"{row.low:+.3f} .. {row.high:+.3f}"
         lines.append(
-            f"| {row.name}{arrow} | {run.aggregates[row.name].n} | {_fmt(row.baseline)} | "
-            f"{_fmt(row.now)} | {_fmt(row.change, True)} | {interval} | {_fmt(row.floor)} | "
+            f"| {row.name}{arrow} | {run.aggregates[row.name].n} | {fmt(row.baseline)} | "
+            f"{fmt(row.now)} | {fmt(row.change, True)} | {interval} | {fmt(row.floor)} | "
             f"{row.status} |"
         )
     return lines
-
-
-def selftest_lines(run: EvalRun) -> list[str]:
-    """One "judge self-test (…): balanced accuracy X (floor Y) PASS" line per judge."""
-    return [summary_line(r) for r in run.judge_selftests]
-
-
-def llm_verdict(q: QuestionResult, sentence: str) -> LLMSentenceVerdict | None:
-    """The LLM judge's verdict on one answer sentence, if it ran."""
-    if q.llm_judge is None:
-        return None
-    return next((s for s in q.llm_judge.sentences if s.sentence == sentence), None)
 
 
 def judge_comparison(questions: Sequence[QuestionResult]) -> list[str]:
@@ -160,8 +126,6 @@ def write_reports(
 ) -> list[Path]:
     """Write report.md, report.html (charts beside `baseline` when given) and run.json under
     `out`; return their paths."""
-    from evals.report_html import render_html
-
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.md", out / "report.html", out / "run.json"]
     paths[0].write_text(render_markdown(run, gate), encoding="utf-8")

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from html import escape
 
 from evals.gate import Flip, GateReport
-from evals.report import _fmt, llm_verdict, metric_rows, selftest_lines, verdict
 from evals.report_charts import (
     RANK_BUCKETS,
     columns,
@@ -20,6 +19,7 @@ from evals.report_charts import (
     question_grid,
     svg_open,
 )
+from evals.report_rows import fmt, llm_verdict, metric_rows, selftest_lines, verdict
 from evals.results import EvalRun, QuestionResult
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}
@@ -60,8 +60,8 @@ def _metric_table(run: EvalRun, gate: GateReport | None) -> str:
     for r in metric_rows(run, gate):
         interval = "" if r.low is None else f"{r.low:+.3f} .. {r.high:+.3f}"
         name = r.name + ("" if r.higher_is_better else " ↓")
-        cells = [escape(name), str(run.aggregates[r.name].n), _fmt(r.baseline), _fmt(r.now),
-                 _fmt(r.change, True), interval, _fmt(r.floor)]
+        cells = [escape(name), str(run.aggregates[r.name].n), fmt(r.baseline), fmt(r.now),
+                 fmt(r.change, True), interval, fmt(r.floor)]
         body.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i else f"<td>{c}</td>"
                                      for i, c in enumerate(cells))
                     + f'<td class="{r.status}">{r.status}</td></tr>')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,7 +56,7 @@ class EvalRun(BaseModel):
 
     dataset: str
     dataset_sha: str
-    config: dict
+    config: dict[str, Any]
     config_hash: str
     created: str
     questions: list[QuestionResult]

@@ -20,7 +20,7 @@ from typing import Protocol
 from llama_index.core import Document
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.ingestion import IngestionPipeline
-from llama_index.core.schema import BaseNode
+from llama_index.core.schema import BaseNode, TextNode
 
 from ingest.chunker import OffsetSentenceSplitter
 from ingest.clean import clean_text, clean_title
@@ -233,13 +233,14 @@ def _to_document(record: DocumentRecord) -> Document:
 
 
 def _to_chunk(node: BaseNode) -> Chunk:
+    assert isinstance(node, TextNode), type(node)  # the splitter makes TextNodes
     meta = node.metadata
     return Chunk(
         chunk_id=node.node_id,
         doc_id=meta["doc_id"],
         text=node.get_content(),
-        start=node.start_char_idx,
-        end=node.end_char_idx,
+        start=node.start_char_idx or 0,
+        end=node.end_char_idx or 0,
         title=meta.get("title", ""),
         url=meta.get("url") or None,
         publish_date=meta.get("publish_date") or None,

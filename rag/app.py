@@ -18,6 +18,7 @@ from rag.core.protocols import Answerer, Embedder, TurnSink
 from rag.core.settings import CitechatSettings
 from rag.service import CitechatService
 from rag.stores.catalog import Catalog
+from rag.stores.turnlog import TurnLog
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -42,7 +43,9 @@ class App:
         self.settings = settings
         self._embedder = embedder
         self._llm = llm
-        self._turn_log = turn_log
+        if turn_log is None and settings.log.turns:
+            turn_log = TurnLog.for_data_dir(settings.data_dir, settings.collection)
+        self.turn_log = turn_log
         self._answerers: dict[str, Answerer] = {}
         self._services: dict[str, CitechatService] = {}
 
@@ -97,7 +100,7 @@ class App:
         if mode not in self._services:
             self._services[mode] = CitechatService(
                 self.retriever, self.answerer_in(mode), answer_k=self.settings.answer.top_k,
-                time_settings=self.settings.time, turn_log=self._turn_log,
+                time_settings=self.settings.time, turn_log=self.turn_log,
             )
         return self._services[mode]
 
@@ -112,8 +115,9 @@ class App:
         from rag.answer.extractive import ExtractiveAnswerer
 
         threshold = self.settings.answer.min_support
-        return ExtractiveAnswerer(
-            embedder=self.embedder, **({} if threshold < 0 else {"min_support": threshold}))
+        if threshold < 0:
+            return ExtractiveAnswerer(embedder=self.embedder)
+        return ExtractiveAnswerer(embedder=self.embedder, min_support=threshold)
 
 
 def build_app(

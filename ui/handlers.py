@@ -1,6 +1,7 @@
 """What the UI's events do, as plain methods over a `Session` (no Gradio here, so tests call them).
 
->>> handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
+>>> store = FeedbackStore.for_data_dir(app.settings.data_dir)                  # doctest: +SKIP
+>>> handlers = ChatHandlers(AppPool(app), store)                               # doctest: +SKIP
 >>> for messages, sources, session in handlers.chat("Who won?", session, k=5):  # doctest: +SKIP
 ...     pass
 >>> updates = handlers.chat("Who won?", session, 5, as_of="2026-09-12")  # doctest: +SKIP

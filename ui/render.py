@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from rag.core.protocols import SearchFilters
-from rag.core.types import Answer, Chunk, Citation, ScoredChunk
+from rag.core.types import REFUSAL, Answer, Chunk, Citation, ScoredChunk
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # One pass (never escape an entity twice): HTML specials, then what Markdown would interpret.
@@ -25,7 +25,7 @@ _ESCAPES = str.maketrans({
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
     **{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~$"},
 })
-REFUSAL_LEAD = "The documents don't say…"
+REFUSAL_LEAD = REFUSAL.removesuffix(".") + "…"
 CLOSEST_SHOWN = 3
 
 CSS = """

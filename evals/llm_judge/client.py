@@ -107,7 +107,7 @@ class OpenAIJsonChat:
         extra = {} if self._seed is None else {"seed": self._seed}
         try:
             reply = self._client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0,  # type: ignore[arg-type]
+                model=self.model, messages=messages, temperature=0,  # type: ignore[call-overload]
                 max_tokens=self._settings.max_tokens,
                 response_format=self._response_format(name, schema), **extra)
         except openai.APIStatusError as exc:

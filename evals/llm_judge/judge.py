@@ -135,7 +135,7 @@ class LLMJudge:
     def judge_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[PairVerdict]:
         """Judge each (sentence, passage) pair; never raises for a bad reply (`judge_error`)."""
         claims = self.claims([s for s, _ in pairs])
-        items = [(c, p) for s, p in pairs if isinstance(claims[s], list) for c in claims[s]]
+        items = [(c, p) for s, p in pairs for c in _listed(claims[s])]
         verdicts = self.verdicts(items)
         return [_sum_up(claims[s], p, verdicts) for s, p in pairs]
 
@@ -256,3 +256,7 @@ def _sum_up(
     first = next((v for v in ok if v.verdict == verdict), ok[0])
     return PairVerdict(verdict=verdict, claims=ok, reason=first.reason)
 
+
+def _listed(claims: list[str] | Failed) -> list[str]:
+    """The claims of a sentence, or none when splitting it failed."""
+    return claims if isinstance(claims, list) else []

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -184,8 +184,9 @@ def judge_sentence(
     if (judgement is None or judgement.verdict != "supported") and cited_chunks:
         wider = judge_pair(sentence, " ".join(cited_chunks), embedder)
         judgement = wider if judgement is None or wider.verdict == "supported" else judgement
-    common = {"sentence": sentence, "markers": list(markers), "citations_valid": valid,
-              "cited_text": quote, "judgement": judgement}
+    common: dict[str, Any] = {"sentence": sentence, "markers": list(markers),
+                              "citations_valid": valid, "cited_text": quote,
+                              "judgement": judgement}
     if valid and judgement is not None and judgement.verdict == "supported":
         return SentenceVerdict(verdict="supported", **common)
     dated = date_note(sentence) if not markers else None

@@ -17,7 +17,7 @@ JSON for the schema, or one call failed; the reason is kept and `faithful` is No
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -99,7 +99,7 @@ def _sentence(
     narrow: Mapping[tuple[str, str], PairVerdict], wide: Mapping[tuple[str, str], PairVerdict],
     answer: Answer,
 ) -> LLMSentenceVerdict:
-    common = {"sentence": sentence, "markers": markers}
+    common: dict[str, Any] = {"sentence": sentence, "markers": markers}
     if not markers:
         return _unmarked(sentence, answer, common)
     if not (quote or chunk):
@@ -114,7 +114,7 @@ def _sentence(
                               reason=pair.reason, **common)
 
 
-def _unmarked(sentence: str, answer: Answer, common: dict) -> LLMSentenceVerdict:
+def _unmarked(sentence: str, answer: Answer, common: dict[str, Any]) -> LLMSentenceVerdict:
     dated = date_note(sentence)
     if dated is None:
         return LLMSentenceVerdict(verdict="unsupported", evidence="none", reason="no citation",

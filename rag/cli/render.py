@@ -79,7 +79,7 @@ def render_verification(answer: Answer) -> str:
     """One summary line, then a line for each sentence the verifier changed or rejected."""
     if answer.verification is None:
         return ""
-    counts = Counter(c.verdict for c in answer.verification)
+    counts: Counter[str] = Counter(c.verdict for c in answer.verification)
     summary = ", ".join(f"{counts[v]} {_LABEL[v]}" for v in _ORDER if counts[v])
     lines = [f"verified: {summary or 'no sentences'}"]
     for check in answer.verification:

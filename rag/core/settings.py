@@ -165,6 +165,14 @@ class JudgeSettings(_Section):
         return LLMSettings._base_url_has_scheme(value)
 
 
+class LogSettings(_Section):
+    turns: bool = Field(
+        default=True,
+        description="Log every question and answer to <data dir>/turns.sqlite (replayable with "
+        "`citechat eval --replay`).",
+    )
+
+
 class UISettings(_Section):
     host: str = Field(default="127.0.0.1", description="Address the UI listens on.")
     port: int = Field(default=7860, ge=1, le=65535)
@@ -193,6 +201,7 @@ class CitechatSettings(BaseSettings):
     time: TimeSettings = TimeSettings()
     llm: LLMSettings = LLMSettings()
     judge: JudgeSettings = JudgeSettings()
+    log: LogSettings = LogSettings()
     ui: UISettings = UISettings()
 
     @classmethod
@@ -234,7 +243,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Citechat
         {"model_config": {**CitechatSettings.model_config, "toml_file": toml_file}},
     )
     try:
-        return settings_cls(**{k: v for k, v in overrides.items() if v is not None})
+        settings: CitechatSettings = settings_cls(
+            **{k: v for k, v in overrides.items() if v is not None})
+        return settings
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
     except (OSError, ValueError) as exc:

@@ -10,6 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The one refusal every answerer gives (and every prompt asks a model for), word for word.
+REFUSAL = "The documents don't say."
+
 
 class Chunk(BaseModel):
     """One passage of a document, as stored in the vector store and the keyword index."""
@@ -113,6 +116,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     retrieved: list[RetrievedRef] = Field(default_factory=list)
     mode: str = "extractive"
+    model: str | None = Field(default=None, description="The model that wrote it (LLM modes).")
     latency_ms: float = 0.0
     verification: list[SentenceCheck] | None = Field(
         default=None, description="Per-sentence checks of a generated answer; null otherwise."

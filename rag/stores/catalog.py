@@ -14,13 +14,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
 from rag.core.types import Chunk
+from rag.stores.migrations import Migration, migrate
+from rag.text.lexicon import lexicon
 from rag.text.sentences import words
 
-_SCHEMA = """
+# Append only (rag.stores.migrations): never edit or reorder a step, add one. The first step
+# is written with IF NOT EXISTS so catalogs made before migrations existed adopt it as-is.
+MIGRATIONS: list[Migration] = [("documents, chunks and the BM25 index", """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, title TEXT, url TEXT,
     publish_date TEXT, date_provenance TEXT, source TEXT, origin TEXT, text TEXT NOT NULL
@@ -41,15 +46,7 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, title, text)
     VALUES ('delete', old.rowid, old.title, old.text);
 END;
-"""
-
-# Function words that carry no topic; dropping them keeps OR-queries focused.
-_STOPWORDS = frozenset(
-    "a an and are as at be been but by did do does for from had has have he her his how i in "
-    "into is it its me my of on or our she so that the their them they this those to was we "
-    "were what when where which who whom whose why will with would you your week this year "
-    "about after also than then there these said says can could".split()
-)
+""")]
 
 _CHUNK_COLUMNS = "chunk_id, doc_id, start, end, text, title, url, publish_date, source"
 
@@ -76,7 +73,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, check_same_thread=False)
-            self._db.executescript(_SCHEMA)
+            migrate(self._db, MIGRATIONS)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the keyword index {path}: {exc}") from exc
         self.path = path
@@ -142,7 +139,8 @@ class Catalog:
         self, query: str, k: int, filters: SearchFilters | None = None
     ) -> list[tuple[Chunk, float]]:
         """BM25 search (title weighted half as much as text); best first, score = -bm25."""
-        terms = [t for t in dict.fromkeys(words(query)) if t not in _STOPWORDS]
+        stop = lexicon().stopwords("keyword_search")  # function words: they only dilute OR
+        terms = [t for t in dict.fromkeys(words(query)) if t not in stop]
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
@@ -155,6 +153,24 @@ class Catalog:
         )
         rows = self._db.execute(sql, [match, *params, k]).fetchall()
         return [(_chunk(row[:-1]), -row[-1]) for row in rows]
+
+    def documents(self) -> Iterable[DocumentRecord]:
+        """Every stored document, in the order written (read lazily, one row at a time)."""
+        rows = self._db.execute(
+            "SELECT doc_id, content_hash, text, title, url, publish_date, date_provenance, "
+            "source, origin FROM documents ORDER BY rowid"
+        )
+        for row in rows:
+            yield DocumentRecord(*row)
+
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks of `doc_ids`, in the order written (keep `doc_ids` to a few hundred)."""
+        marks = ",".join("?" * len(doc_ids))
+        rows = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id IN ({marks}) ORDER BY rowid",
+            list(doc_ids),
+        )
+        return [_chunk(row) for row in rows]
 
 
 def _filter_sql(filters: SearchFilters | None) -> tuple[str, list[str]]:
@@ -173,7 +189,7 @@ def _filter_sql(filters: SearchFilters | None) -> tuple[str, list[str]]:
     return " ".join(clauses), params
 
 
-def _chunk(row: Sequence) -> Chunk:
+def _chunk(row: Sequence[Any]) -> Chunk:
     chunk_id, doc_id, start, end, text, title, url, publish_date, source = row
     return Chunk(
         chunk_id=chunk_id, doc_id=doc_id, start=start, end=end, text=text, title=title or "",

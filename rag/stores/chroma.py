@@ -9,10 +9,12 @@ always pass vectors. Telemetry is off so nothing calls home.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import urlparse
 
+import numpy as np
 from llama_index.core.schema import BaseNode
 from llama_index.core.vector_stores.types import (
     FilterOperator,
@@ -24,8 +26,12 @@ from llama_index.core.vector_stores.types import (
 from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
 
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.types import Where
 
-def open_client(data_dir: Path, url: str | None):  # -> chromadb.api.ClientAPI
+
+def open_client(data_dir: Path, url: str | None) -> ClientAPI:
     """An embedded PersistentClient under `data_dir/chroma`, or an HttpClient for `url`."""
     import chromadb
     from chromadb.config import Settings as ChromaConfig
@@ -54,7 +60,7 @@ def open_client(data_dir: Path, url: str | None):  # -> chromadb.api.ClientAPI
 class DenseStore:
     """Chunk vectors for one collection; ids are chunk ids, `document_id` is the doc id."""
 
-    def __init__(self, client, collection: str, max_batch: int) -> None:  # noqa: ANN001
+    def __init__(self, client: ClientAPI, collection: str, max_batch: int) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self._collection = client.get_or_create_collection(collection, embedding_function=None)
@@ -62,7 +68,7 @@ class DenseStore:
         self._batch = max(1, min(max_batch, client.get_max_batch_size()))
 
     def count(self) -> int:
-        return self._collection.count()
+        return int(self._collection.count())
 
     def replace(self, doc_ids: Sequence[str], nodes: Sequence[BaseNode]) -> None:
         """Remove every chunk of `doc_ids`, then add `nodes` (which carry embeddings)."""
@@ -73,7 +79,7 @@ class DenseStore:
     def delete(self, doc_ids: Sequence[str]) -> None:
         for i in range(0, len(doc_ids), self._batch):
             batch = list(doc_ids[i : i + self._batch])
-            self._collection.delete(where={"document_id": {"$in": batch}})
+            self._collection.delete(where=cast("Where", {"document_id": {"$in": batch}}))
 
     def search(
         self, embedding: Sequence[float], k: int, filters: SearchFilters | None = None
@@ -88,6 +94,35 @@ class DenseStore:
         result = self.vector_store.query(query)
         return list(zip(result.ids or [], result.similarities or [], strict=False))
 
+    @property
+    def max_batch(self) -> int:
+        """The most records sent to Chroma in one call (settings' cap, within the server's)."""
+        return self._batch
+
+    def add_vectors(
+        self,
+        ids: Sequence[str],
+        embeddings: np.ndarray[Any, np.dtype[np.float32]],
+        metadatas: Sequence[Mapping[str, Any]],
+        documents: Sequence[str],
+    ) -> None:
+        """Add records whose vectors are already computed (float32, one row per id; flat Chroma
+        metadata), in slices of `max_batch`; no embedding model is involved."""
+        for i in range(0, len(ids), self._batch):
+            part = slice(i, i + self._batch)
+            self._collection.add(ids=list(ids[part]), embeddings=embeddings[part],
+                                 metadatas=list(metadatas[part]), documents=list(documents[part]))
+
+    def iter_records(self, batch: int | None = None) -> Iterator[VectorRecords]:
+        """Every stored record (id, vector, metadata, text), `batch` at a time (default:
+        `max_batch`): what `add_vectors` takes, e.g. to copy a collection."""
+        size = max(1, batch or self._batch)
+        for offset in range(0, self.count(), size):
+            got = self._collection.get(limit=size, offset=offset,
+                                       include=["embeddings", "metadatas", "documents"])
+            yield VectorRecords(got["ids"], np.asarray(got["embeddings"], dtype=np.float32),
+                                list(got["metadatas"] or []), list(got["documents"] or []))
+
 
 def _to_filters(filters: SearchFilters | None) -> MetadataFilters | None:
     if filters is None:
@@ -101,7 +136,7 @@ def _to_filters(filters: SearchFilters | None) -> MetadataFilters | None:
                                     operator=FilterOperator.LTE))
     if filters.source:
         parts.append(MetadataFilter(key="source", value=filters.source, operator=FilterOperator.EQ))
-    return MetadataFilters(filters=parts) if parts else None
+    return MetadataFilters(filters=list[MetadataFilter | MetadataFilters](parts)) if parts else None
 
 
 def _day(iso_date: str) -> int:
@@ -112,3 +147,12 @@ def _day(iso_date: str) -> int:
 def date_ts(iso_date: str | None) -> int:
     """The `date_ts` metadata value stored with each chunk (0 when the date is unknown)."""
     return _day(iso_date) if iso_date else 0
+
+
+class VectorRecords(NamedTuple):
+    """A batch of stored chunk records, as `DenseStore.iter_records` yields them."""
+
+    ids: list[str]
+    embeddings: np.ndarray[Any, np.dtype[np.float32]]  # one row per record
+    metadatas: list[Mapping[str, Any]]
+    documents: list[str]

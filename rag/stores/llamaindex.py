@@ -19,13 +19,13 @@ class EmbedderAdapter(BaseEmbedding):
         self._embedder = embedder
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed([query])[0].tolist()
+        return [float(x) for x in self._embedder.embed([query])[0]]
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed([text])[0].tolist()
+        return [float(x) for x in self._embedder.embed([text])[0]]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed(texts).tolist()
+        return [[float(x) for x in row] for row in self._embedder.embed(texts)]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

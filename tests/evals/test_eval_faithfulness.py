@@ -7,7 +7,7 @@ import numpy as np
 from evals.metrics.faithfulness import judge_answer, judge_pair, split_claims
 from rag.core.errors import ModelError
 from rag.core.types import Answer
-from tests.fakes.evals import FakeCatalog, chunk, cited_answer
+from tests.fakes.eval_app import FakeCatalog, chunk, cited_answer
 
 DOC = "Local news. Twelve people died in the floods on Sunday. Mayor Ann Lee visited Orlow."
 OTHER = "Other news. The bridge will reopen on September 28, officials said."

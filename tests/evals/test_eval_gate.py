@@ -9,7 +9,7 @@ from evals.gate import compare
 from evals.report import render_markdown
 from evals.report_html import render_html
 from evals.runner import run_eval
-from tests.fakes.evals import fake_app, fake_items
+from tests.fakes.eval_app import fake_app, fake_items
 
 CONFIG = {"embedder": "fake", "answer": {"top_k": 8}}
 

@@ -14,7 +14,7 @@ from evals.report import render_markdown
 from evals.results import EvalRun, aggregate
 from evals.runner import run_eval
 from rag.core.types import Answer, Citation
-from tests.fakes.evals import FACTS, chunk, cited_answer, fake_app, fake_items
+from tests.fakes.eval_app import FACTS, chunk, cited_answer, fake_app, fake_items
 
 DOC = "Local news. The Orlow council approved 120 new homes on Monday. The mayor was pleased."
 

@@ -10,8 +10,8 @@ import pytest
 
 import evals.judge_selftest as selftest
 from rag.answer.llm.errors import EndpointUnreachable
-from tests.fakes.evals import run_cli
-from tests.fakes.judge import scripted, serve
+from tests.fakes.eval_app import run_cli
+from tests.fakes.judge_server import scripted, serve
 
 
 @pytest.fixture(scope="module")

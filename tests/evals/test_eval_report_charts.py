@@ -9,7 +9,7 @@ from evals.metrics.retrieval import RetrievalResult
 from evals.report_charts import confusion_table, gold_rank, histogram, question_grid
 from evals.report_html import render_html
 from evals.runner import run_eval
-from tests.fakes.evals import fake_app, fake_items
+from tests.fakes.eval_app import fake_app, fake_items
 
 
 def _run(**kwargs):

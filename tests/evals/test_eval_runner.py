@@ -14,7 +14,7 @@ from evals.report import write_reports
 from evals.runner import read_answers, replay_eval, run_eval
 from ingest.pipeline import ingestor_for
 from rag.app import build_app
-from tests.fakes.evals import run_cli
+from tests.fakes.eval_app import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,17 @@ def test_replay_rescores_the_same(sample_run, tmp_path):
     path.write_text("".join(
         json.dumps({"id": q.id, **q.answer.model_dump()}) + "\n" for q in run.questions))
     replayed = replay_eval(app, items, read_answers(path), dataset="sample", config=run.config,
+                           progress=False)
+    for name in ("accuracy", "recall@k", "false_refusal_rate", "citation_validity"):
+        assert replayed.aggregates[name] == run.aggregates[name], name
+
+
+def test_the_turn_log_of_the_run_replays_the_same(sample_run):
+    """The run's own answers went to the turn log; replaying the log scores the same."""
+    app, items, run = sample_run
+    answers = read_answers(app.turn_log.path, items)
+    assert set(answers) == {item.id for item in items}
+    replayed = replay_eval(app, items, answers, dataset="sample", config=run.config,
                            progress=False)
     for name in ("accuracy", "recall@k", "false_refusal_rate", "citation_validity"):
         assert replayed.aggregates[name] == run.aggregates[name], name

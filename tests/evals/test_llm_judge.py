@@ -13,7 +13,7 @@ from evals.llm_judge.errors import FormatRejected
 from evals.llm_judge.judge import LLMJudge
 from rag.answer.llm.errors import EndpointUnreachable
 from rag.core.settings import load_settings
-from tests.fakes.judge import echo_claims, scripted, serve, verdicts_by
+from tests.fakes.judge_server import echo_claims, scripted, serve, verdicts_by
 
 PASSAGE = "The Orlow council approved 120 new homes on Monday."
 

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.pipeline import ingestor_for
 from rag.core.settings import load_settings
-from tests.fakes.llm import Reply, completion, endpoint_fixture  # noqa: F401
+from tests.fakes.llm_models import Reply, completion, endpoint_fixture  # noqa: F401
 from ui.feedback import FeedbackStore
 from ui.handlers import ChatHandlers, answer_modes
 from ui.session import AppPool

@@ -19,17 +19,16 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Literal
 
-import openai
-from llama_index.core.llms import LLM, ChatMessage
+from llama_index.core.llms import LLM, ChatMessage, ChatResponse
 
-from rag.answer.llm.calls import DECODE_ERRORS, RetryPolicy, call_with_retries, map_error
+from rag.answer.llm.calls import ENDPOINT_ERRORS, RetryPolicy, call_with_retries, map_error
 from rag.answer.llm.client import NO_KEY, Endpoint, make_llm
 from rag.answer.llm.compose import compose
-from rag.answer.llm.prompt import REFUSAL, Prompt, build_prompt
+from rag.answer.llm.prompt import PROMPT_VERSION, Prompt, build_prompt
 from rag.answer.llm.verify import VerifyConfig
 from rag.core.protocols import Answerer
 from rag.core.settings import LLMSettings
-from rag.core.types import Answer, RetrievedRef, ScoredChunk, SentenceCheck
+from rag.core.types import REFUSAL, Answer, RetrievedRef, ScoredChunk, SentenceCheck
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,8 @@ class LLMAnswerer:
     `llm` is any LlamaIndex chat model (tests pass a scripted one); `fallback` answers when no
     generated sentence survives verification (the extractive answerer in the app).
     """
+
+    prompt_version = PROMPT_VERSION
 
     def __init__(
         self,
@@ -146,7 +147,7 @@ class LLMAnswerer:
         return response.message.content or ""
 
     def _stream(self, messages: list[ChatMessage]) -> Iterator[str]:
-        def start() -> tuple[str, Iterator]:
+        def start() -> tuple[str, Iterator[ChatResponse]]:
             responses = iter(self._llm.stream_chat(messages))
             first = next(responses, None)
             return (first.delta or "") if first is not None else "", responses
@@ -160,7 +161,7 @@ class LLMAnswerer:
             for response in responses:
                 if response.delta:
                     yield response.delta
-        except (openai.OpenAIError, *DECODE_ERRORS) as exc:
+        except ENDPOINT_ERRORS as exc:
             raise map_error(exc, self._endpoint) from None
 
     # ---------------------------------------------------------------- steps
@@ -194,11 +195,11 @@ class LLMAnswerer:
                 fallback = self._fallback.answer(question, chunks)
                 return fallback.model_copy(update={"verification": checks})
             return Answer(question=question, answer=REFUSAL, refused=True, retrieved=retrieved,
-                          mode="llm", verification=checks)
+                          mode="llm", model=self._endpoint.model, verification=checks)
         return Answer(
             question=question, answer=shown.text, refused=shown.refused,
             citations=shown.citations, retrieved=retrieved, mode="llm",
-            verification=shown.verification,
+            model=self._endpoint.model, verification=shown.verification,
         )
 
 

@@ -39,6 +39,8 @@ _CONTEXT = re.compile(r"context|too long|too many tokens|maximum .*tokens|n_ctx"
 DECODE_ERRORS: tuple[type[Exception], ...] = (
     json.JSONDecodeError, openai.APIResponseValidationError, KeyError, IndexError, TypeError,
 )
+# Everything a call to the endpoint can raise that `map_error` turns into a `ModelError`.
+ENDPOINT_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, *DECODE_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def call_with_retries(
                         exc.status_code, attempt + 1, policy.max_retries, wait)
             sleep(wait)
             attempt += 1
-        except (openai.OpenAIError, *DECODE_ERRORS) as exc:
+        except ENDPOINT_ERRORS as exc:
             raise map_error(exc, endpoint, attempts=attempt + 1) from None
 
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from rag.answer.llm.citations import cited_sentences, with_markers
-from rag.answer.llm.prompt import REFUSAL
 from rag.answer.llm.verify import Check, VerifyConfig, check_sentence
-from rag.core.types import Chunk, Citation, SentenceCheck
+from rag.core.types import REFUSAL, Chunk, Citation, SentenceCheck, Verdict
 
 UNSUPPORTED_MARK = "⚠ unsupported:"
 KEPT = ("supported", "wrongly_cited", "citation_added")
@@ -100,7 +99,7 @@ def _report(
     if check.verdict == "unsupported":
         reasons.append("dropped" if dropped else "marked")
     return SentenceCheck(
-        sentence=check.sentence, verdict=check.verdict, cited=list(check.cited),
+        sentence=check.sentence, verdict=cast(Verdict, check.verdict), cited=list(check.cited),
         citations=numbers, chunk_ids=[sources[i].chunk_id for i in check.chunks],
         support=check.support, reasons=reasons,
     )

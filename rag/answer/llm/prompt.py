@@ -23,12 +23,11 @@ from importlib import resources
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from rag.answer.llm.errors import ContextTooLong
-from rag.core.types import Chunk, ScoredChunk
+from rag.core.types import REFUSAL, Chunk, ScoredChunk
 from rag.text.sentences import sentence_spans
 
 PROMPT_VERSION = "answer_v2"
 REWRITE_VERSION = "rewrite_v1"
-REFUSAL = "The documents don't say."
 _SECTION = re.compile(r"^=== (\w+) ===\n", re.M)
 _MIN_SOURCE_TOKENS = 32
 # Share of the window kept free: chars/4 undercounts for tokenizers that cut finer (Gemma
@@ -123,9 +122,10 @@ def _fit_sources(
         if cost > budget:
             if sources:
                 break
-            chunk = _truncate(chunk, len(chunk.text) - 4 * (cost - budget) - 4)
-            if chunk is None:
+            cut = _truncate(chunk, len(chunk.text) - 4 * (cost - budget) - 4)
+            if cut is None:
                 break
+            chunk = cut
             text = _render(block, n, nonce, chunk, chunk.text)
             cost = estimate_tokens(text) + 1
         sources.append(chunk)

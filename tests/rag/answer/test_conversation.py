@@ -21,7 +21,7 @@ from rag.chat import ChatSession
 from rag.cli.chat import run_chat
 from rag.core.types import Answer
 from rag.service import CitechatService
-from tests.fakes.llm import chunks_fixture, scripted_fixture  # noqa: F401 (fixtures)
+from tests.fakes.llm_models import chunks_fixture, scripted_fixture  # noqa: F401 (fixtures)
 
 GOOD = "Twelve people are now known to have died in the Carrow Valley floods [1]."
 FLOODS = "How many people died in the Carrow Valley floods?"

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from rag.answer.answer_types import expected_type, spot_candidates
-from rag.answer.extractive import REFUSAL, ExtractiveAnswerer
-from rag.core.types import Chunk, ScoredChunk
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.core.types import REFUSAL, Chunk, ScoredChunk
 
 LEAD = "Local news roundup.\n\n"  # text before the chunk, so chunk.start > 0
 

@@ -13,7 +13,7 @@ from rag.cli.ask import stream_ask
 from rag.cli.main import build_parser
 from rag.cli.render import print_answer, render_verification
 from rag.core.types import Answer, SentenceCheck
-from tests.fakes.llm import (
+from tests.fakes.llm_models import (
     Reply,
     completion,
     endpoint_fixture,  # noqa: F401 (fixtures)

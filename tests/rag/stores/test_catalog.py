@@ -59,3 +59,22 @@ def test_a_query_of_only_stopwords_finds_nothing(tmp_path):
     cat = Catalog(tmp_path / "c.sqlite")
     cat.write([_doc("a", "what is the")])
     assert cat.search("what is the", 5) == []
+
+
+def test_documents_come_back_in_write_order(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    cat.write([_doc("b", "second letter", "2026-09-05", "Herald"), _doc("a", "first letter")])
+    docs = list(cat.documents())
+    assert [d.doc_id for d in docs] == ["b", "a"]
+    assert docs[0] == _doc("b", "second letter", "2026-09-05", "Herald")[0]
+
+
+def test_chunks_of_returns_only_those_documents_in_write_order(tmp_path):
+    cat = Catalog(tmp_path / "c.sqlite")
+    record, _ = _doc("a", "one two")
+    two = [Chunk(chunk_id=f"a::{i:04d}", doc_id="a", text=t, start=s, end=s + 3, title="a")
+           for i, (t, s) in enumerate([("one", 0), ("two", 4)])]
+    cat.write([(record, two), _doc("b", "other"), _doc("c", "more")])
+    assert [c.chunk_id for c in cat.chunks_of(["c", "a"])] == ["a::0000", "a::0001", "c::0000"]
+    assert cat.chunks_of(["a"]) == two
+    assert cat.chunks_of([]) == []

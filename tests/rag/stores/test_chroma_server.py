@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
 from ingest.documents import SourceDocument
 from ingest.pipeline import ingestor_for
 from rag.core.errors import StoreError
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory):
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [exe, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 30 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 DOCS = [
@@ -73,6 +37,6 @@ def test_small_server_batches_are_respected(make_app, chroma_url):
 
 
 def test_an_unreachable_server_is_a_clear_error(make_app):
-    app = make_app(chroma={"url": f"http://127.0.0.1:{_free_port()}"})
+    app = make_app(chroma={"url": f"http://127.0.0.1:{free_port()}"})
     with pytest.raises(StoreError, match="cannot reach the Chroma server.*chroma run"):
         app.dense.count()

@@ -10,11 +10,10 @@ from pydantic import SecretStr
 from rag.answer.llm.answerer import LLMAnswerer
 from rag.answer.llm.client import NO_KEY, resolve_endpoint
 from rag.answer.llm.compose import UNSUPPORTED_MARK
-from rag.answer.llm.prompt import REFUSAL
 from rag.core.errors import ConfigError
 from rag.core.settings import LLMSettings
-from rag.core.types import Answer, ScoredChunk
-from tests.fakes.llm import chunks_fixture, scripted_fixture  # noqa: F401 (fixtures)
+from rag.core.types import REFUSAL, Answer, ScoredChunk
+from tests.fakes.llm_models import chunks_fixture, scripted_fixture  # noqa: F401 (fixtures)
 
 GOOD = "Twelve people are now known to have died in the Carrow Valley floods [1]."
 

@@ -25,7 +25,7 @@ from rag.answer.llm.errors import (
 )
 from rag.core.errors import ModelError
 from rag.core.settings import LLMSettings
-from tests.fakes.llm import (  # noqa: F401 (fixtures)
+from tests.fakes.llm_models import (  # noqa: F401 (fixtures)
     Reply,
     chunks_fixture,
     completion,

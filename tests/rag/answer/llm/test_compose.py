@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from rag.answer.llm.compose import UNSUPPORTED_MARK, compose
-from rag.answer.llm.prompt import REFUSAL
-from rag.core.types import Answer
-from tests.fakes.llm import DOC_TEXTS, sample_chunks
+from rag.core.types import REFUSAL, Answer
+from tests.fakes.llm_models import DOC_TEXTS, sample_chunks
 
 SOURCES = [c.chunk for c in sample_chunks()]
 RAW = (

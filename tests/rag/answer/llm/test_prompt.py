@@ -17,7 +17,7 @@ from rag.answer.llm.prompt import (
     load_template,
 )
 from rag.core.types import ScoredChunk
-from tests.fakes.llm import (
+from tests.fakes.llm_models import (
     chunks_fixture,  # noqa: F401 (fixtures)
     make_chunk,
 )

@@ -12,7 +12,7 @@ from rag.answer.llm.verify import (
     hard_tokens,
     is_instruction,
 )
-from tests.fakes.llm import make_chunk
+from tests.fakes.llm_models import make_chunk
 
 FLOOD = make_chunk("flood", "Flood toll rises", "2026-09-07", offset=18)
 MAYOR = make_chunk("mayor", "Harlow swears in mayor", "2026-09-03", offset=24)
