@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from rag.app import App, build_app
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer, ScoredChunk
-
-_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$")  # as in rag.core.settings
+from rag.stores.catalog import list_collections
 
 
 @dataclass
@@ -53,14 +50,6 @@ class Session:
             if message_index in (turn.message_index, turn.message_index - 1):
                 return turn
         return None
-
-
-def list_collections(data_dir: Path) -> list[str]:
-    """Names of the collections stored under `data_dir/collections/`, sorted."""
-    root = data_dir / "collections"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and _COLLECTION.match(p.name))
 
 
 class AppPool:

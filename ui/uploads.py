@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.pipeline import IngestReport, ingestor_for
 from rag.core.errors import IngestError
 
 if TYPE_CHECKING:
     from rag.app import App
 
-ALLOWED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".jsonl")
+ALLOWED_EXTENSIONS = SUPPORTED_EXTENSIONS  # what the loaders read, nothing more
 MAX_BYTES = 20 * 1024 * 1024
 _NAME = re.compile(r"^[\w][\w .()+,=@-]{0,150}$")
 

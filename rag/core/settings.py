@@ -22,6 +22,8 @@ from pydantic_settings import (
 from rag.core.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("citechat.toml")
+# A collection name: 3-64 letters, digits, '_' or '-', starting and ending with a letter or digit.
+COLLECTION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$"
 
 
 class _Section(BaseModel):
@@ -190,7 +192,7 @@ class CitechatSettings(BaseSettings):
         description="Folder for everything citechat stores (Chroma, keyword index, logs).",
     )
     collection: str = Field(
-        default="news", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}[A-Za-z0-9]$",
+        default="news", pattern=COLLECTION_PATTERN,
         description="Collection name: 3-64 letters, digits, '_' or '-'.",
     )
     chroma: ChromaSettings = ChromaSettings()

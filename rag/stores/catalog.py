@@ -9,6 +9,7 @@ neither survives an interrupted ingest; this file does.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
+from rag.core.settings import COLLECTION_PATTERN
 from rag.core.types import Chunk
 from rag.stores.migrations import Migration, migrate
 from rag.text.lexicon import lexicon
@@ -195,3 +197,12 @@ def _chunk(row: Sequence[Any]) -> Chunk:
         chunk_id=chunk_id, doc_id=doc_id, start=start, end=end, text=text, title=title or "",
         url=url, publish_date=publish_date, source=source,
     )
+
+
+def list_collections(data_dir: Path) -> list[str]:
+    """Names of the collections stored under `data_dir/collections/`, sorted."""
+    root = data_dir / "collections"
+    if not root.is_dir():
+        return []
+    valid = re.compile(COLLECTION_PATTERN)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and valid.match(p.name))
