@@ -6,6 +6,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -36,7 +37,7 @@ def eval_config(
         "ingest": {"chunk_chars": s.ingest.chunk_chars,
                    "overlap_sentences": s.ingest.overlap_sentences},
         "retrieve": s.retrieve.model_dump(),
-        "answer": {"mode": s.answer.mode, "top_k": k or s.answer.top_k,
+        "answer": {"mode": app.mode, "top_k": k or s.answer.top_k,
                    "min_support": _effective_threshold(s.answer.min_support)},
         "time": s.time.model_dump(),
         "prompt_version": getattr(app.answerer, "prompt_version", NO_PROMPT),
@@ -44,6 +45,10 @@ def eval_config(
         "retrieval_metrics_k": retrieval_k,
         "code": code_version(),
     }
+    if app.mode == "local":  # which model read, and how its refusals were decided
+        tuning = getattr(app.answerer, "tuning", None)
+        config["local"] = {"model": app.local_model.name,
+                           "tuning": dataclasses.asdict(tuning) if tuning else None}
     if judge is not None:
         config["judge"] = judge
     return config

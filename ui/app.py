@@ -50,7 +50,7 @@ def build_ui(
     handlers = ChatHandlers(pool, FeedbackStore.for_data_dir(app.settings.data_dir),
                             stream_delay=stream_delay)
     modes = answer_modes(app.settings)
-    default_mode = app.settings.answer.mode if app.settings.answer.mode in modes else EXTRACTIVE
+    default_mode = app.mode if app.mode in modes else EXTRACTIVE
     # delete_cache: Gradio's own temp copies of uploads go after an hour (ours are kept).
     with gr.Blocks(title="citechat", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         session = gr.State(Session(collection=pool.default))
@@ -79,8 +79,9 @@ def build_ui(
                 k = gr.Slider(1, 20, value=app.settings.answer.top_k, step=1, elem_id="k",
                               label="Passages the answer reads (k)")
                 mode = gr.Radio(modes, value=default_mode, label="Answer mode", elem_id="mode",
-                                info=None if len(modes) > 1 else
-                                "LLM mode needs llm.base_url or an API key (README: LLM mode)")
+                                info="local: a model on this machine reads the passages; "
+                                "extractive: quotes only, no model; llm: an OpenAI-compatible "
+                                "endpoint (README: modes)")
                 collection = gr.Dropdown(pool.choices(), value=pool.default, label="Collection",
                                          elem_id="collection")
             files = gr.File(file_count="multiple", file_types=list(ALLOWED_EXTENSIONS),

@@ -13,14 +13,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 from rag.answer.conversation import carry_over
+from rag.app import local_model_available
 from rag.core.errors import CitechatError, ConfigError
-from rag.core.protocols import SearchFilters
+from rag.core.protocols import StreamingAnswerer
 from rag.core.settings import CitechatSettings
-from rag.core.types import Answer, ScoredChunk
 from ui import render
 from ui.feedback import FeedbackStore
 from ui.filters import parse_filters
@@ -30,20 +29,23 @@ from ui.uploads import UploadSummary, ingest_uploads
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
+LOCAL = "local"
 LLM = "llm"
 Update = tuple[list[dict[str, str]], str, Session]
 
 
 def answer_modes(settings: CitechatSettings) -> list[str]:
-    """The answer modes the UI offers: extractive always; "llm" when an endpoint is usable
-    (a base URL, or a key for OpenAI's own)."""
+    """The answer modes the UI offers: "local" when the local model can run here, extractive
+    always, "llm" when an endpoint is usable (a base URL, or a key for OpenAI's own)."""
     from rag.answer.llm.client import resolve_endpoint
 
+    modes = [LOCAL] if local_model_available(settings) else []
+    modes.append(EXTRACTIVE)
     try:
         resolve_endpoint(settings.llm)
     except ConfigError:
-        return [EXTRACTIVE]
-    return [EXTRACTIVE, LLM]
+        return modes
+    return [*modes, LLM]
 
 
 class ChatHandlers:
@@ -84,30 +86,43 @@ class ChatHandlers:
         yield list(session.messages), render.empty_sources_html(), session
         previous = session.turns[-1].searched if session.turns else None
         searched = carry_over(question, [previous] if previous else [])
+        notes = [f"Searched for: {searched}"] if searched != question else []
+        index = len(session.messages)  # the answer's place, right after the question
         try:
             filters, day = parse_filters(as_of, since, until, source)
-            answer, chunks = self._ask(session.collection, searched, int(k), filters, day, mode)
+            with self.pool.use(session.collection) as app:
+                service = app.service_in(mode)
+                streamed = service.stream(searched, int(k), filters, day)
+                live = isinstance(service.answerer, StreamingAnswerer)
+                if live:  # a model reads: say so at once, then show its words as they come
+                    yield self._draft(session, index, render.reading_html(streamed.chunks))
+                    draft = ""
+                    for piece in streamed:
+                        draft += piece
+                        yield self._draft(session, index, render.answer_html(
+                            draft, final=False, note=" — ".join(notes)))
+                answer = streamed.result()
         except CitechatError as exc:
             log.warning("answering %r failed: %s", question, exc)
+            del session.messages[index:]
             yield self._error(session, str(exc))
             return
-        notes = [f"Searched for: {searched}"] if searched != question else []
-        if mode != EXTRACTIVE and answer.mode == EXTRACTIVE:
+        if mode not in (EXTRACTIVE, "auto") and answer.mode == EXTRACTIVE:
             notes.append("the model's answer failed the citation check; the extractive answer "
                          "is shown")
-        note = " — ".join(notes)
         turn = Turn(answer_id=uuid.uuid4().hex, searched=answer.question, answer=answer,
-                    chunks=list(chunks), collection=session.collection, mode=answer.mode,
-                    k=int(k), message_index=len(session.messages),  # right after the question
-                    filters=filters, as_of=day)
-        yield from self._stream(session, turn, note)
+                    chunks=list(streamed.chunks), collection=session.collection,
+                    mode=answer.mode, k=int(k), message_index=index, filters=filters, as_of=day)
+        yield from self._stream(session, turn, " — ".join(notes), replay=not live)
 
-    def _ask(
-        self, collection: str, question: str, k: int, filters: SearchFilters | None,
-        as_of: date | None, mode: str,
-    ) -> tuple[Answer, list[ScoredChunk]]:
-        with self.pool.use(collection) as app:
-            return app.service_in(mode).ask_with_chunks(question, k, filters, as_of)
+    @staticmethod
+    def _draft(session: Session, index: int, html: str) -> Update:
+        message = {"role": "assistant", "content": html}
+        if len(session.messages) > index:
+            session.messages[index] = message
+        else:
+            session.messages.append(message)
+        return list(session.messages), render.empty_sources_html(), session
 
     @staticmethod
     def _error(session: Session, why: str) -> Update:
@@ -115,12 +130,16 @@ class ChatHandlers:
         session.messages.append({"role": "assistant", "content": message})
         return list(session.messages), render.empty_sources_html(), session
 
-    def _stream(self, session: Session, turn: Turn, note: str) -> Iterator[Update]:
-        """Stream `turn.answer` into the chat as the next message, then record `turn`."""
+    def _stream(
+        self, session: Session, turn: Turn, note: str, *, replay: bool = True
+    ) -> Iterator[Update]:
+        """Show `turn.answer` as the next message (an answer that came whole is played word by
+        word when `replay`), then record `turn`."""
         answer, index = turn.answer, turn.message_index
         sources = render.sources_html(answer, turn.chunks, turn.filters, turn.as_of)
-        session.messages.append({"role": "assistant", "content": ""})
-        for prefix in render.stream_words(answer.answer, self.stream_step):
+        if len(session.messages) <= index:
+            session.messages.append({"role": "assistant", "content": ""})
+        for prefix in render.stream_words(answer.answer, self.stream_step) if replay else ():
             html = render.answer_html(prefix, refused=answer.refused, final=False, note=note)
             session.messages[index] = {"role": "assistant", "content": html}
             yield list(session.messages), sources, session

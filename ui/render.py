@@ -69,6 +69,23 @@ def answer_html(text: str, *, refused: bool = False, final: bool = True, note: s
     return f'<div class="{classes}">{lead}{body}</div>'
 
 
+def reading_html(chunks: Sequence[ScoredChunk], shown: int = 3) -> str:
+    """What the user sees while the model reads: which articles it is reading.
+
+    >>> from rag.core.types import Chunk
+    >>> c = ScoredChunk(chunk=Chunk(chunk_id="a::0", doc_id="a", text="x", start=0, end=1,
+    ...                 title="Bridge <reopens>"), score=1.0)
+    >>> reading_html([c])
+    '<div class="answer streaming reading">Reading 1 passage: Bridge &lt;reopens&gt; …</div>'
+    """
+    if not chunks:
+        return '<div class="answer streaming reading">Searching …</div>'
+    titles = list(dict.fromkeys(c.chunk.title or c.chunk.doc_id for c in chunks))[:shown]
+    count = f"{len(chunks)} passage{'s' if len(chunks) != 1 else ''}"
+    return (f'<div class="answer streaming reading">Reading {count}: '
+            f'{escape_text(" · ".join(titles))} …</div>')
+
+
 def stream_words(text: str, step: int = 1) -> Iterator[str]:
     """Growing prefixes of `text`, `step` words longer each time; the last one is `text` itself.
 

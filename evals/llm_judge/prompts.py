@@ -14,25 +14,20 @@ judgement cache misses and the eval config shows the change.
 from __future__ import annotations
 
 import json
-import re
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
+
+from rag.text.sections import read_sections
 
 JUDGE_PROMPT_VERSION = "judge_v1"
 Step = Literal["claims", "verdicts"]
 TEMPLATES: dict[Step, str] = {"claims": "judge_claims_v1", "verdicts": "judge_verdicts_v1"}
 VERDICTS = ("supported", "unsupported", "uncertain")
 MAX_CLAIMS_PER_SENTENCE = 5
-_SECTION = re.compile(r"^=== (\w+) ===\n", re.M)
 
 
-@cache
 def load_template(name: str) -> dict[str, str]:
     """The sections of `evals/prompts/<name>.txt`, keyed by section name."""
-    text = resources.files("evals").joinpath("prompts", f"{name}.txt").read_text("utf-8")
-    parts = _SECTION.split(text)
-    return {key: body.strip("\n") for key, body in zip(parts[1::2], parts[2::2], strict=True)}
+    return read_sections("evals", "prompts", f"{name}.txt")
 
 
 def messages(step: Step, items: Any, *, system_role: bool = True) -> list[dict[str, str]]:

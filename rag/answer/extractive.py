@@ -147,6 +147,12 @@ class ExtractiveAnswerer:
             retrieved=retrieved,
         )
 
+    def rank_sentences(self, question: str, chunks: Sequence[ScoredChunk]) -> list[Sentence]:
+        """Every sentence of the chunks (once, though chunks overlap), best match first: the
+        evidence a reading model is shown (`rag.answer.reader`)."""
+        scored = self._score_sentences(question, _sentences(chunks), len(chunks))
+        return sorted(scored, key=lambda s: -s.score)
+
     def extract(self, question: str, chunks: Sequence[ScoredChunk]) -> Extraction:
         """Score sentences and candidates; `support` is compared with `min_support`."""
         expected = expected_type(question)

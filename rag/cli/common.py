@@ -15,7 +15,7 @@ from rag.core.filters import make_filters, parse_day
 from rag.core.protocols import SearchFilters
 from rag.core.settings import load_settings
 
-MODES = ["extractive", "llm"]
+MODES = ["auto", "local", "extractive", "llm"]
 
 
 def common_flags() -> argparse.ArgumentParser:
@@ -43,7 +43,8 @@ def make_app(args: argparse.Namespace) -> App:
 
 def add_mode_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=MODES,
-                   help="answer mode (answer.mode): llm needs llm.base_url or OPENAI_API_KEY")
+                   help="answer mode (answer.mode, default auto: local when the local model is "
+                   "installed, else extractive); llm needs llm.base_url or OPENAI_API_KEY")
 
 
 def arg_day(value: str) -> date | None:

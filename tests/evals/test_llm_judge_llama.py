@@ -1,6 +1,7 @@
-"""The LLM judge against a real llama.cpp server (gemma-3-270m, `llama_server` in conftest.py).
+"""The LLM judge against a real llama.cpp server (Qwen2.5-Coder-0.5B, `llama_server` in
+conftest.py).
 
-A 270M base model judges poorly; this proves the protocol end to end: the schema-constrained
+A 0.5B model judges poorly; this proves the protocol end to end: the schema-constrained
 reply parses, every status is a valid one, a re-run is served from the cache, and the server's
 refusal of `json_schema` names the setting to change. Not accuracy.
 """
@@ -26,7 +27,7 @@ PAIRS = [("Twelve people died in the Carrow Valley floods.", PASSAGE),
 
 def _judge(url: str, tmp_path, **judge: object) -> LLMJudge:
     settings = load_settings(data_dir=tmp_path, judge={
-        "base_url": url, "model": "gemma-3-270m", "system_role": False, "max_retries": 1,
+        "base_url": url, "model": "qwen-0.5b", "max_retries": 1,
         "timeout_s": 300, "max_tokens": 768, "response_format": "json_object", **judge})
     return LLMJudge.from_settings(settings, env={})
 

@@ -152,7 +152,7 @@ def test_a_store_error_is_shown_in_the_chat_not_raised(tmp_path):
         raise StoreError("the keyword index is locked; close the other citechat")
 
     settings = SimpleNamespace(collection="news", data_dir=tmp_path)
-    service = SimpleNamespace(ask_with_chunks=broken)
+    service = SimpleNamespace(stream=broken, answerer=None)
     fake = SimpleNamespace(settings=settings, service_in=lambda mode: service)
     handlers = ChatHandlers(AppPool(fake), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
     messages = list(handlers.chat("Who?", handlers.new_session(), k=3))[-1][0]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import ui.handlers
 from ingest.pipeline import ingestor_for
 from rag.core.settings import load_settings
-from tests.fakes.llm_models import Reply, completion, endpoint_fixture  # noqa: F401
+from tests.fakes.llm_models import Reply, endpoint_fixture, sse  # noqa: F401
 from ui.feedback import FeedbackStore
 from ui.handlers import ChatHandlers, answer_modes
 from ui.session import AppPool
@@ -33,15 +34,20 @@ def _final(handlers, mode):
     return messages[-1]["content"], session.turns[-1]
 
 
-def test_llm_mode_answers_with_the_model_and_records_it(handlers, endpoint):
-    endpoint.reply(Reply(body=completion(GOOD)))
-    html, turn = _final(handlers, "llm")
+def test_llm_mode_streams_the_models_words_then_the_verified_answer(handlers, endpoint):
+    endpoint.reply(Reply(body=sse([GOOD[:20], GOOD[20:]]), sse=True))
+    session = handlers.new_session()
+    updates = list(handlers.chat(QUESTION, session, k=3, mode="llm"))
+    shown = [u[0][-1]["content"] for u in updates[1:]]
+    assert "Reading 1 passage: Harbour bridge reopens" in shown[0]
+    assert any(GOOD[:20] in s and "streaming" in s for s in shown[1:-1])
+    turn = session.turns[-1]
     assert turn.mode == "llm" and turn.answer.verification[0].verdict == "supported"
-    assert "Felix Amundsen cut a ribbon" in html and len(endpoint.requests) == 1
+    assert "Felix Amundsen cut a ribbon" in shown[-1] and len(endpoint.requests) == 1
 
 
 def test_an_answer_failing_the_citation_check_falls_back_and_says_so(handlers, endpoint):
-    endpoint.reply(Reply(body=completion("The bridge was painted green by Bob Lane.")))
+    endpoint.reply(Reply(body=sse(["The bridge was painted green by Bob Lane."]), sse=True))
     html, turn = _final(handlers, "llm")
     assert turn.mode == "extractive" and "failed the citation check" in html
     assert "Felix Amundsen" in html
@@ -54,6 +60,7 @@ def test_extractive_mode_never_calls_the_model(handlers, endpoint):
 
 
 def test_llm_mode_is_offered_only_with_an_endpoint(monkeypatch, tmp_path):
+    monkeypatch.setattr(ui.handlers, "local_model_available", lambda settings: False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     assert answer_modes(load_settings(data_dir=tmp_path)) == ["extractive"]

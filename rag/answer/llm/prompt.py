@@ -15,20 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from rag.answer.llm.errors import ContextTooLong
 from rag.core.types import REFUSAL, Chunk, ScoredChunk
+from rag.text.sections import read_sections
 from rag.text.sentences import sentence_spans
 
 PROMPT_VERSION = "answer_v2"
 REWRITE_VERSION = "rewrite_v1"
-_SECTION = re.compile(r"^=== (\w+) ===\n", re.M)
 _MIN_SOURCE_TOKENS = 32
 # Share of the window kept free: chars/4 undercounts for tokenizers that cut finer (Gemma
 # counted 2118 tokens for a prompt estimated at 1968) and the chat template adds a few.
@@ -47,10 +45,7 @@ class Prompt:
 
 def load_template(name: str) -> dict[str, str]:
     """The sections of `rag/answer/prompts/<name>.txt`, keyed by section name."""
-    path = resources.files("rag.answer").joinpath("prompts", f"{name}.txt")
-    text = path.read_text(encoding="utf-8")
-    parts = _SECTION.split(text)
-    return {key: body.strip("\n") for key, body in zip(parts[1::2], parts[2::2], strict=True)}
+    return read_sections("rag.answer", "prompts", f"{name}.txt")
 
 
 def estimate_tokens(text: str) -> int:

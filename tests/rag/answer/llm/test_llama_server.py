@@ -1,8 +1,8 @@
-"""LLM mode against a real llama.cpp server (gemma-3-270m, base model) on 127.0.0.1.
+"""LLM mode against a real llama.cpp server (Qwen2.5-Coder-0.5B) on 127.0.0.1.
 
-The model is tiny and not instruction-tuned: it tends to echo the prompt or wander off. So this
-proves the protocol end to end (non-streaming and streaming through `OpenAILike`) and that the
-verifier holds an unreliable model to the sources — not answer quality.
+The model is small and often wanders off the sources. So this proves the protocol end to end
+(non-streaming and streaming through `OpenAILike`, and the `ChatModel` seam over HTTP) and that
+the verifier holds an unreliable model to the sources — not answer quality.
 """
 
 from __future__ import annotations
@@ -43,9 +43,8 @@ def sample_chunks(sample_corpus: Path) -> list[ScoredChunk]:
 
 @pytest.fixture(scope="module")
 def answerer(llama_server: str) -> LLMAnswerer:
-    settings = LLMSettings(base_url=llama_server, model="gemma-3-270m", max_tokens=64,
-                           timeout_s=120, context_tokens=2048, max_retries=1,
-                           system_role=False)
+    settings = LLMSettings(base_url=llama_server, model="qwen-0.5b", max_tokens=64,
+                           timeout_s=120, context_tokens=4096, max_retries=1)
     return LLMAnswerer.from_settings(settings, env={})
 
 
@@ -80,3 +79,17 @@ def test_a_real_server_streams_tokens_then_a_verified_answer(answerer, sample_ch
     answer = streamed.result()
     assert_verified(answer)
     assert len(answer.verification) >= 1
+
+
+def test_the_served_model_gives_the_reader_its_support_probability(llama_server):
+    """The same `ChatModel` seam over HTTP: P(YES) from the first token's log-probabilities."""
+    from rag.answer.llm.client import Endpoint
+    from rag.answer.llm.openai_model import OpenAIChatModel
+    from rag.core.protocols import ModelPrompt
+
+    model = OpenAIChatModel(Endpoint(llama_server, "qwen-0.5b", "not-needed", 120.0))
+    prompt = ModelPrompt("Reply YES or NO.", "Passage: Seven people died.\n",
+                         "Does the passage say how many died? YES or NO:")
+    p = model.yes_probability(prompt)
+    assert 0.0 <= p <= 1.0 and model.yes_probability(prompt) == p
+    assert "".join(model.stream(prompt, 4)).strip()

@@ -1,0 +1,225 @@
+"""The reading answerer: a language model reads a few short passages and names the answer;
+a calibrated support check decides refusal; the shown answer is checked word by word.
+
+Steps (`ReaderAnswerer.answer`):
+
+1. **Evidence**: the extractive stage ranks the retrieved sentences; the best few, each with a
+   neighbour, become short numbered passages (`rag.answer.passages`).
+2. **Support check**: the model's probability of YES for "does a passage contain the answer?"
+   (from its logits). Below `min_support` — calibrated on data, `bench/calibrate_reader.py` —
+   the answer is an honest refusal; the model's own "I don't know" is not trusted for this.
+3. **Reading**: the model writes the short answer and the number of the passage it took it
+   from ("Felix Amundsen [2]"), at temperature 0.
+4. **Grounding**: every number, name and content word of that short answer must be in the
+   cited passage (else in another one, which is then cited), and the sentence that holds it
+   is quoted verbatim with its document offsets; an answer found in no passage is refused.
+
+Prompts are package data (`rag/answer/prompts/reader_v1.txt`); passages are quoted data, never
+instructions, and instruction-like sentences are never shown to the model at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.llm.citations import find_cited, strip_markers
+from rag.answer.llm.prompt import load_template
+from rag.answer.llm.verify import content_terms, hard_tokens, is_refusal
+from rag.answer.passages import Passage, Scored, favour_answer_types, passages_from_spans
+from rag.core.protocols import ChatModel, ModelPrompt
+from rag.core.types import REFUSAL, Answer, Citation, RetrievedRef, ScoredChunk, SentenceCheck
+from rag.text.dates import news_date
+from rag.text.sentences import sentence_spans
+
+PROMPT_VERSION = "reader_v1"
+
+
+@dataclass(frozen=True)
+class ReaderTuning:
+    """Knobs of the reading answerer; `min_support` is calibrated on realtimeqa_dev plus
+    answer-removed negatives (bench/results/reader_calibration.md)."""
+
+    min_support: float = 0.5
+    max_passages: int = 3
+    passage_chars: int = 260
+    max_tokens: int = 48
+    type_weight: float = 0.6  # boost for sentences holding a phrase of the asked type
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the model made of the passages, before the answer is composed."""
+
+    support: float
+    reply: str = ""
+    short: str = ""
+    cited: int | None = None  # 1-based passage number, after grounding
+
+
+class ReaderStream:
+    """The model's reply as it is written (iterate), then the composed `Answer` (`result()`)."""
+
+    def __init__(self, pieces: Iterator[str], finish: Callable[[str], Answer]) -> None:
+        self._pieces = pieces
+        self._finish = finish
+        self._reply: list[str] = []
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for piece in self._pieces:
+            self._reply.append(piece)
+            yield piece
+
+    def result(self) -> Answer:
+        if self._answer is None:
+            for _ in self:
+                pass
+            self._answer = self._finish("".join(self._reply))
+        return self._answer
+
+
+class ReaderAnswerer:
+    """Answer by reading (see the module docstring); `mode` is what `Answer.mode` reports."""
+
+    prompt_version = PROMPT_VERSION
+
+    def __init__(
+        self, model: ChatModel, ranker: ExtractiveAnswerer, tuning: ReaderTuning | None = None,
+        *, mode: str = "local",
+    ) -> None:
+        self._model = model
+        self._ranker = ranker
+        self.tuning = tuning or ReaderTuning()
+        self.mode = mode
+
+    def answer(self, question: str, chunks: Sequence[ScoredChunk]) -> Answer:
+        return self.stream(question, chunks).result()
+
+    def stream(self, question: str, chunks: Sequence[ScoredChunk]) -> ReaderStream:
+        passages = self.passages(question, chunks)
+        if not passages:
+            return ReaderStream(iter([REFUSAL]), lambda _: self._refusal(question, chunks, None))
+        support = self.support(question, passages)
+        if support < self.tuning.min_support:
+            return ReaderStream(iter([REFUSAL]),
+                                lambda _: self._refusal(question, chunks, support))
+        pieces = self._model.stream(self.prompt("answer", question, passages),
+                                    self.tuning.max_tokens)
+        return ReaderStream(pieces, lambda reply: self.compose(
+            question, chunks, passages, read(reply, passages, support)))
+
+    # ------------------------------------------------------------------ steps
+
+    def passages(self, question: str, chunks: Sequence[ScoredChunk]) -> list[Passage]:
+        """The short numbered passages the model reads, best first."""
+        ranked = [Scored(s.chunk, s.start, s.end, s.text, s.score)
+                  for s in self._ranker.rank_sentences(question, chunks)]
+        ranked = favour_answer_types(question, ranked, weight=self.tuning.type_weight)
+        return passages_from_spans(
+            [c.chunk for c in chunks], [(s.chunk, s.start, s.end) for s in ranked],
+            max_passages=self.tuning.max_passages, max_chars=self.tuning.passage_chars)
+
+    def support(self, question: str, passages: Sequence[Passage]) -> float:
+        """The model's probability that a passage answers the question."""
+        return self._model.yes_probability(self.prompt("support", question, passages))
+
+    def confirm(self, question: str, passages: Sequence[Passage], short: str, n: int) -> float:
+        """The model's probability that `short`, from passage `n`, answers the question."""
+        prompt = self.prompt("confirm", question, passages)
+        task = prompt.task.format(answer=short, n=n)
+        return self._model.yes_probability(ModelPrompt(prompt.system, prompt.context, task))
+
+    def prompt(self, task: str, question: str, passages: Sequence[Passage]) -> ModelPrompt:
+        parts = load_template(PROMPT_VERSION)
+        blocks = [parts["passage"].format(n=n, title=p.chunk.title or "untitled",
+                                          date=news_date(p.chunk.publish_date) or "undated",
+                                          text=" ".join(p.chunk.text.split()))
+                  for n, p in enumerate(passages, start=1)]
+        context = parts["context"].format(passages="\n".join(blocks), question=question.strip())
+        return ModelPrompt(parts["system"], context + "\n", parts[task])
+
+    def compose(
+        self, question: str, chunks: Sequence[ScoredChunk], passages: Sequence[Passage],
+        reading: Reading,
+    ) -> Answer:
+        if reading.cited is None:
+            return self._refusal(question, chunks, reading.support, reading.reply)
+        passage = passages[reading.cited - 1].chunk
+        start, end = quote_span(passage.text, reading.short, question)
+        citation = Citation(
+            n=1, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title,
+            url=passage.url, publish_date=passage.publish_date,
+            quote=passage.text[start:end], start=passage.start + start, end=passage.start + end,
+        )
+        day = news_date(passage.publish_date)
+        text = f'{reading.short.rstrip(".")}. "{citation.quote}" [1]'
+        text += f" (as of {day})" if day else ""
+        check = SentenceCheck(sentence=reading.short, verdict="supported", cited=[reading.cited],
+                              citations=[1], chunk_ids=[passage.chunk_id], support=1.0,
+                              reasons=[f"every word of it is in passage {reading.cited}"])
+        return Answer(question=question, answer=text, short_answer=reading.short,
+                      citations=[citation], retrieved=_refs(chunks), mode=self.mode,
+                      model=self._model.name, support=round(reading.support, 4),
+                      verification=[check])
+
+    def _refusal(
+        self, question: str, chunks: Sequence[ScoredChunk], support: float | None,
+        reply: str = "",
+    ) -> Answer:
+        checks = []
+        if reply.strip():
+            why = ("the model said the passages lack it" if is_refusal(reply)
+                   else "not in the passages: refused instead")
+            checks.append(SentenceCheck(sentence=strip_markers(reply), verdict="unsupported",
+                                        reasons=[why]))
+        return Answer(question=question, answer=REFUSAL, refused=True, retrieved=_refs(chunks),
+                      mode=self.mode, model=self._model.name,
+                      support=None if support is None else round(support, 4),
+                      verification=checks or None)
+
+
+def read(reply: str, passages: Sequence[Passage], support: float) -> Reading:
+    """Parse "short answer [n]" and ground it: the passage it cites if that one holds it,
+    else the first that does; `cited` stays None when none does (or the model refused)."""
+    short = strip_markers(reply.strip().splitlines()[0] if reply.strip() else "")
+    short = re.sub(r"^\s*(?:answer|short answer)\s*:\s*", "", short, flags=re.I).strip(" \"'“”")
+    if not short or is_refusal(short):
+        return Reading(support, reply, short)
+    cited = [n for n in find_cited(reply) if 1 <= n <= len(passages)]
+    order = cited + [n for n in range(1, len(passages) + 1) if n not in cited]
+    for n in order:
+        chunk = passages[n - 1].chunk
+        if grounded(short, f"{chunk.title}\n{chunk.text}"):
+            return Reading(support, reply, short, n)
+    return Reading(support, reply, short)
+
+
+def grounded(short: str, text: str) -> bool:
+    """Every number and name of `short`, and most of its content words, are in `text`."""
+    vocabulary = content_terms(text) | {w.lower() for w in re.findall(r"[\w'’]+", text)}
+    vocabulary |= {t.replace(",", "") for t in re.findall(r"\d[\d,.]*", text)}
+    if not hard_tokens(f"x {short}") <= vocabulary:  # "x": the first word counts as a name too
+        return False
+    terms = content_terms(short)
+    return bool(terms) and len(terms & content_terms(text)) >= 0.75 * len(terms)
+
+
+def quote_span(text: str, short: str, question: str = "") -> tuple[int, int]:
+    """The sentence of `text` that shares the most words with `short`, then with the question
+    (an answer read in the passage's title): the first on a tie."""
+    spans = sentence_spans(text) or [(0, len(text))]
+    terms, asked = content_terms(short), content_terms(question)
+
+    def shared(span: tuple[int, int]) -> tuple[int, int]:
+        words = content_terms(text[span[0]:span[1]])
+        return len(terms & words), len(asked & words)
+
+    return max(spans, key=shared)
+
+
+def _refs(chunks: Sequence[ScoredChunk]) -> list[RetrievedRef]:
+    return [RetrievedRef(chunk_id=c.chunk.chunk_id, doc_id=c.chunk.doc_id, score=c.score)
+            for c in chunks]
