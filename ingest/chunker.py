@@ -3,8 +3,8 @@
 LlamaIndex's SentenceSplitter counts tokens with tiktoken and re-joins split text, so chunk
 text is not always a verbatim slice of the document; citations need `text[start:end] == chunk`.
 This parser packs whole sentences (from `rag.text.sentences.sentence_spans`) up to a character
-budget and
-emits `TextNode`s whose text is exactly the document slice.
+budget and emits `TextNode`s whose text is exactly the document slice; a sentence longer than
+the budget (text with no sentence breaks) is cut at spaces, so no chunk exceeds it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from llama_index.core.node_parser import NodeParser
-from llama_index.core.schema import BaseNode, NodeRelationship, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from pydantic import Field
 
 from rag.text.sentences import sentence_spans
@@ -25,6 +25,32 @@ LOCATOR_KEYS = ["doc_id", "url", "publish_date", "date_ts", "source", "date_prov
 def chunk_id(doc_id: str, index: int) -> str:
     """Stable chunk id: the document id plus the chunk's position."""
     return f"{doc_id}::{index:04d}"
+
+
+def hard_split(
+    text: str, spans: Sequence[tuple[int, int]], max_chars: int
+) -> list[tuple[int, int]]:
+    """`spans` with every span longer than `max_chars` cut into pieces of at most `max_chars`,
+    at the last space of each piece where there is one (text without sentence breaks: a
+    10 MB line must not become one 10 MB chunk). Spaces at a cut are left out of both pieces.
+
+    >>> hard_split("aaaa bbbb cc", [(0, 12)], 6)
+    [(0, 4), (5, 9), (10, 12)]
+    >>> hard_split("abcdefgh", [(0, 8)], 3)
+    [(0, 3), (3, 6), (6, 8)]
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > max_chars:
+            space = text.rfind(" ", start + 1, start + max_chars + 1)
+            cut = space if space > start else start + max_chars
+            out.append((start, cut))
+            start = cut
+            while start < end and text[start] == " ":
+                start += 1
+        if end > start:
+            out.append((start, end))
+    return out
 
 
 def pack_sentences(
@@ -61,12 +87,16 @@ class OffsetSentenceSplitter(NodeParser):
         out: list[BaseNode] = []
         for doc in nodes:
             text = doc.get_content()
-            spans = pack_sentences(sentence_spans(text), self.chunk_chars, self.overlap_sentences)
+            sentences = hard_split(text, sentence_spans(text), self.chunk_chars)
+            spans = pack_sentences(sentences, self.chunk_chars, self.overlap_sentences)
+            source = doc.as_related_node_info()  # hashes the whole text: once, not per chunk
             for index, (start, end) in enumerate(spans):
-                out.append(self._node(doc, text, index, start, end))
+                out.append(self._node(doc, source, text, index, start, end))
         return out
 
-    def _node(self, doc: BaseNode, text: str, index: int, start: int, end: int) -> TextNode:
+    def _node(
+        self, doc: BaseNode, source: RelatedNodeInfo, text: str, index: int, start: int, end: int
+    ) -> TextNode:
         return TextNode(
             id_=chunk_id(doc.node_id, index),
             text=text[start:end],
@@ -75,5 +105,5 @@ class OffsetSentenceSplitter(NodeParser):
             metadata={**doc.metadata, "chunk_index": index},
             excluded_embed_metadata_keys=[*LOCATOR_KEYS, "chunk_index"],
             excluded_llm_metadata_keys=[*LOCATOR_KEYS, "chunk_index"],
-            relationships={NodeRelationship.SOURCE: doc.as_related_node_info()},
+            relationships={NodeRelationship.SOURCE: source.model_copy()},
         )

@@ -38,11 +38,19 @@ def test_overlap_repeats_the_last_sentence():
         assert b.start_char_idx >= a.end_char_idx
 
 
-def test_a_sentence_longer_than_the_budget_stands_alone():
+def test_a_sentence_longer_than_the_budget_is_cut_at_spaces_into_chunks_within_it():
     long_sentence = "Words " + "word " * 60 + "end."
     text = f"Short one. {long_sentence} Another short one."
     nodes = _nodes(text, chunk_chars=50, overlap=0)
-    assert any(n.get_content() == long_sentence.strip() for n in nodes)
+    assert max(len(n.get_content()) for n in nodes) <= 50
+    assert " ".join(n.get_content() for n in nodes).split() == text.split()
+    assert all(text[n.start_char_idx:n.end_char_idx] == n.get_content() for n in nodes)
+
+
+def test_ten_megabytes_without_a_sentence_break_never_make_one_huge_chunk():
+    text = "x" * 10_000_000  # issue 16 (6): this was one 10,485,760-character chunk
+    nodes = _nodes(text, chunk_chars=900, overlap=1)
+    assert len(nodes) == 11_112 and max(len(n.get_content()) for n in nodes) == 900
 
 
 def test_metadata_is_kept_but_locators_are_not_embedded():

@@ -37,10 +37,7 @@ def test_clean_text_of_blank_input_is_empty() -> None:
         # photo credits and captions
         "(Photo: Jo Bloggs)",
         "Photo: Jo Bloggs/Wirenews",
-        "Jo Bloggs/Getty Images",
-        "A crane lifts a container at the port. (Photo by Jo Bloggs/AFP via Getty Images)",
         "AP Photo/Jo Bloggs",
-        "FILE - In this March 4, 2021, photo, a ship docks. (AP Photo/Jo Bloggs, File)",
         "Image source, Getty Images",
         # UI controls and newsletters
         "Close",
@@ -135,3 +132,57 @@ def test_clean_text_on_an_agency_style_article() -> None:
 )
 def test_clean_title_strips_site_suffix(title: str, expected: str | None) -> None:
     assert clean_title(title) == (expected or title)
+
+
+# --- credits at the end of a line: cut the credit, keep the sentences ---------------------------
+
+# A one-line article whose last sentence ends with a photo credit (as a 731-character wire story
+# did, which the cleaner used to drop whole: "no text left after cleaning").
+ONE_LINE_ARTICLE = (
+    "The Orrin Island council voted on Tuesday to buy a second ferry for the Lindqvist route, "
+    "ending a year of argument over the cost of the crossing. Council leader Ines Varga said the "
+    "vessel, a 40-metre hybrid ship built in Haldor, would enter service next spring and carry "
+    "up to 300 passengers and 24 cars. Opposition members said the 9 million crown price was "
+    "too high for an island of 6,000 people and asked for a public hearing, which was refused. "
+    "The harbour master welcomed the decision and said the north pier, repaired after last "
+    "month's storm, could take both ships. Ines Varga at the council meeting in Orrin on "
+    "Tuesday. Jo Roe/Picture Alliance/Getty Images"
+)
+
+
+def test_an_article_line_ending_in_a_photo_credit_keeps_its_sentences() -> None:
+    cleaned = clean_text(ONE_LINE_ARTICLE)
+    assert cleaned == ONE_LINE_ARTICLE.removesuffix(" Jo Roe/Picture Alliance/Getty Images")
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Jo Bloggs/Getty Images", None),
+        ("(Photo by Jo Bloggs/AFP via Getty Images)", None),
+        ("A crane lifts a container. (Photo by Jo Bloggs/AFP via Getty Images)",
+         "A crane lifts a container."),
+        ("Ships left on Monday. (AP Photo/Jo Bloggs)", "Ships left on Monday."),
+        ("FILE - In this March 4, 2021, photo, a ship docks. (AP Photo/Jo Bloggs, File)", None),
+        ("In this March 4, 2021 file photo, a ship docks. (AP Photo/Jo Bloggs)", None),
+        ("The agency licensed the picture from Getty Images.",
+         "The agency licensed the picture from Getty Images."),
+    ],
+)
+def test_trailing_credits_are_cut_and_only_captions_go(line: str, kept: str | None) -> None:
+    expected = "\n".join(["Ships left.", *([kept] if kept else []), "Crews cheered."])
+    assert clean_text(f"Ships left.\n{line}\nCrews cheered.") == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Related Posts", "Related articles:", "Share this:", "Like this:", "Mehr zum Thema",
+     "Read also:", "More on this story", "Loading..."],
+)
+def test_related_block_headings_are_dropped(line: str) -> None:
+    assert clean_text(f"Ships left.\n{line}\nCrews cheered.") == "Ships left.\nCrews cheered."
+
+
+def test_a_long_line_is_never_boilerplate_whole() -> None:
+    line = "Photo: " + "the harbour reopened and the crews cheered as ships came in. " * 5
+    assert not is_boilerplate(line)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from bs4 import BeautifulSoup
 
-from ingest.dates import date_from_html
+from ingest.dates import date_from_html, date_from_url
 from rag.text.dates import date_from_text, parse_date
 
 
@@ -100,7 +99,7 @@ def test_date_from_html_prefers_time_tag_inside_article() -> None:
         '<div><time datetime="2019-01-01">ticker</time></div>'
         '<article><time datetime="2022-06-01">1 June</time></article>'
     )
-    assert date_from_html(BeautifulSoup(_page(body=body), "html.parser")) == date(2022, 6, 1)
+    assert date_from_html(_page(body=body)) == date(2022, 6, 1)
 
 
 def test_date_from_html_none_without_metadata() -> None:
@@ -161,3 +160,91 @@ def test_date_from_text_ignores_dates_inside_sentences(text: str) -> None:
 def test_date_from_text_only_reads_the_top_lines() -> None:
     body = "\n".join(f"Sentence number {n} about the harbour." for n in range(20))
     assert date_from_text(f"{body}\n- Published 4 March 2021") is None
+
+
+# --- day-first, numeric and URL dates (issue: 25% of pages fell back to the file time) --------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("06.05.2018", date(2018, 5, 6)),
+        ("6.5.2018, 10:42", date(2018, 5, 6)),
+        ("13/01/2020", date(2020, 1, 13)),
+        ("01/13/2020", date(2020, 1, 13)),
+        ("05/05/2020", date(2020, 5, 5)),
+        ("13/01/2020 10:42 GMT", date(2020, 1, 13)),
+    ],
+)
+def test_parse_date_reads_day_first_and_unambiguous_slashed_dates(value: str, expected: date):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["04/03/2021", "32.01.2020", "13/13/2020", "1.2.3.2020"])
+def test_parse_date_rejects_ambiguous_or_impossible_numeric_dates(value: str) -> None:
+    assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ferry back\nPublished 13 January 2020\nBoats sailed.",
+        "Ferry back\nJan. 13, 2020\nBoats sailed.",
+        "Ferry back\n13/01/2020 10:42 GMT\nBoats sailed.",
+        "Ferry back\n13.01.2020\nBoats sailed.",
+        "Ferry back\nMon 13 Jan 2020 10.42 GMT\nBoats sailed.",
+        "Ferry back\nLast modified on Mon 13 Jan 2020 11.05 GMT\nBoats sailed.",
+    ],
+)
+def test_date_from_text_reads_plain_text_bylines(text: str) -> None:
+    assert date_from_text(text) == date(2020, 1, 13)
+
+
+def test_date_from_text_leaves_an_ambiguous_slashed_date_alone() -> None:
+    assert date_from_text("Ferry back\n12/01/2020 10:42\nBoats sailed.") is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="og:article:published_time" content="2022-06-01T09:00:00+02:00">',
+        '<meta name="DC:date" content="2022-06-01">',
+        '<meta name="DC.date.issued" content="01.06.2022">',
+        '<meta name="citation_publication_date" content="2022/06/01">',
+        '<meta itemprop="uploadDate" content="2022-06-01">',
+        '<script type="application/ld+json">{"uploadDate": "2022-06-01"}</script>',
+    ],
+)
+def test_date_from_html_reads_more_meta_keys(head: str) -> None:
+    assert date_from_html(_page(head)) == date(2022, 6, 1)
+
+
+def test_date_from_html_prefers_date_published_over_date_created() -> None:
+    json_ld = '{"dateCreated": "2022-05-30", "datePublished": "2022-06-01"}'
+    head = f'<script type="application/ld+json">{json_ld}</script>'
+    assert date_from_html(_page(head)) == date(2022, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.example/2022/06/01/ferry-back", date(2022, 6, 1)),
+        ("https://news.example/world/2022-06-01-ferry-back.html", date(2022, 6, 1)),
+        ("https://news.example/a/20220601_ferry.html", date(2022, 6, 1)),
+        ("https://news.example/2022/06/ferry-back", None),
+        ("https://news.example/ferry?date=2022-06-01", None),
+        (None, None),
+    ],
+)
+def test_date_from_url_reads_the_path(url: str | None, expected: date | None) -> None:
+    assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("04/03/2021 10:42 GMT", date(2021, 3, 4)), ("04/03/2021 10:42 BST", date(2021, 3, 4)),
+     ("04/03/2021 10:42 a.m. ET", date(2021, 4, 3)), ("04/03/2021 9:30 PST", date(2021, 4, 3)),
+     ("04/03/2021 10:42", None)],
+)
+def test_an_ambiguous_slashed_dateline_is_read_by_its_time_zone(line: str, expected) -> None:
+    assert date_from_text(f"Ferry back\n{line}\nBoats sailed.") == expected
