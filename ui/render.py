@@ -1,49 +1,33 @@
-"""Answers and their sources as HTML for the chat UI: pure functions, every document text escaped.
+"""Chat messages as HTML for the UI: pure functions, every text from a document or a user escaped.
 
 >>> answer_html('Seven. "Seven people died." [1]')[26:]
 'Seven. &quot;Seven people died.&quot; <a href="#src-1" class="cite">[1]</a></div>'
 
 Document text reaches the browser only through `escape_text`, which HTML-escapes it and turns the
 characters Markdown would interpret into numeric entities: the chat renders Markdown, and a quote
-containing `*` or `[x](y)` must show as written, not as emphasis or a link.
+containing `*` or `[x](y)` must show as written, not as emphasis or a link. Newlines become
+`<br>`, so a blank line can never end the HTML block and hand the rest to Markdown. The sources
+panel is `ui.render_sources`; the documents view, header and upload progress `ui.render_docs`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from rag.core.protocols import SearchFilters
-from rag.core.types import REFUSAL, Answer, Chunk, Citation, ScoredChunk
+from rag.core.types import REFUSAL, Citation, ScoredChunk
+from rag.text.dates import news_date
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 # One pass (never escape an entity twice): HTML specials, then what Markdown would interpret.
 _ESCAPES = str.maketrans({
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
     **{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~$"},
 })
+_MARKER = re.compile(r"&#91;(\d{1,3})&#93;")  # a `[n]` after escape_text
 REFUSAL_LEAD = REFUSAL.removesuffix(".") + "…"
-CLOSEST_SHOWN = 3
-
-CSS = """
-.answer .cite { font-weight: 600; text-decoration: none; }
-.answer.refusal { border-left: 4px solid #b45309; padding-left: .6em; color: #78350f; }
-.answer .rewrite { font-size: .85em; opacity: .75; }
-.sources ol { padding-left: 0; list-style: none; }
-.sources .source { margin: 0 0 1em 0; padding: .5em .7em; border: 1px solid #d4d4d8;
-  border-radius: 6px; }
-.sources .source:target { outline: 2px solid #2563eb; }
-.sources .not-used { opacity: .8; border-style: dashed; }
-.sources .src-meta { font-size: .85em; opacity: .8; }
-.sources .src-text { white-space: pre-wrap; margin: .4em 0 0 0; }
-.sources mark { background: #fde68a; color: inherit; }
-.sources .refusal-note { color: #78350f; font-weight: 600; }
-.sources .filters { font-size: .85em; margin: 0 0 .6em 0; padding: .2em .5em;
-  background: #eff6ff; border-radius: 4px; }
-"""
+CARDS_SHOWN = 3
 
 
 def escape_text(text: str) -> str:
@@ -51,22 +35,69 @@ def escape_text(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def _link_markers(escaped: str) -> str:
-    # The marker brackets were turned into entities by escape_text; match those.
-    pattern = re.compile(r"&#91;(\d{1,3})&#93;")
-    return pattern.sub(r'<a href="#src-\1" class="cite">[\1]</a>', escaped)
+def escape_block(text: str) -> str:
+    """`escape_text`, with line breaks as `<br>` (for text inside a chat message)."""
+    return "<br>".join(escape_text(line) for line in text.split("\n"))
 
 
-def answer_html(text: str, *, refused: bool = False, final: bool = True, note: str = "") -> str:
-    """The chat message for an answer (or a prefix of one while streaming).
+def _hover(citation: Citation) -> str:
+    """A chip's hover preview: the source's title and the quoted words, as an attribute."""
+    quote = " ".join(citation.quote.split())
+    quote = quote if len(quote) <= 300 else quote[:299] + "…"
+    return escape_text(f"{citation.title or citation.doc_id} — “{quote}”")
 
-    Each complete `[n]` marker becomes `<a href="#src-n" class="cite">[n]</a>`; a refusal gets the
-    `refusal` style; `note` (e.g. the question as searched) is shown above the text, escaped.
-    """
-    classes = "answer" + (" refusal" if refused else "") + (" final" if final else " streaming")
-    body = _link_markers(escape_text(text))
+
+def _link_markers(escaped: str, citations: Sequence[Citation]) -> str:
+    hover = {c.n: _hover(c) for c in citations}
+
+    def chip(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        title = f' title="{hover[n]}"' if n in hover else ""
+        return f'<a href="#src-{n}" class="cite"{title}>[{n}]</a>'
+
+    return _MARKER.sub(chip, escaped)
+
+
+def answer_html(
+    text: str, *, refused: bool = False, final: bool = True, note: str = "",
+    citations: Sequence[Citation] = (), why: str = "", stopped: bool = False,
+) -> str:
+    """The chat message for an answer (or the part written so far).
+
+    Each complete `[n]` becomes a chip linking to source *n* (`<a href="#src-n" class="cite">`,
+    its hover text the quote); `note` (the question as searched) goes above, `why` (a refusal
+    explained) below; a final answer with `citations` starts with cards of its top sources,
+    shown on narrow screens only. All text is escaped."""
+    state = " stopped" if stopped else " final" if final else " streaming"
+    classes = "answer" + (" refusal" if refused else "") + state
     lead = f'<div class="rewrite">{escape_text(note)}</div>' if note else ""
-    return f'<div class="{classes}">{lead}{body}</div>'
+    cards = source_cards(citations) if final else ""
+    body = _link_markers(escape_block(text), citations)
+    tail = f'<div class="why">{escape_block(why)}</div>' if why else ""
+    tail += '<div class="why">Stopped: the answer above is incomplete.</div>' if stopped else ""
+    return f'<div class="{classes}">{lead}{cards}{body}{tail}</div>'
+
+
+def source_cards(citations: Sequence[Citation], shown: int = CARDS_SHOWN) -> str:
+    """Compact cards of the first cited documents (title · date), each linking to its source;
+    CSS shows them above the answer on narrow screens only."""
+    seen: dict[str, Citation] = {}
+    for c in citations:
+        seen.setdefault(c.doc_id, c)
+    cards = [f'<a href="#src-{c.n}" class="card">[{c.n}] {escape_text(c.title or c.doc_id)}'
+             + (f" · {escape_text(news_date(c.publish_date))}" if c.publish_date else "")
+             + "</a>" for c in list(seen.values())[:shown]]
+    return f'<div class="cards">{"".join(cards)}</div>' if cards else ""
+
+
+def user_html(question: str) -> str:
+    """The user's question as a chat message (escaped)."""
+    return escape_block(question)
+
+
+def searching_html() -> str:
+    """What the answer says while the passages are being found."""
+    return '<div class="answer streaming reading">Searching the documents …</div>'
 
 
 def reading_html(chunks: Sequence[ScoredChunk], shown: int = 3) -> str:
@@ -79,24 +110,16 @@ def reading_html(chunks: Sequence[ScoredChunk], shown: int = 3) -> str:
     '<div class="answer streaming reading">Reading 1 passage: Bridge &lt;reopens&gt; …</div>'
     """
     if not chunks:
-        return '<div class="answer streaming reading">Searching …</div>'
+        return searching_html()
     titles = list(dict.fromkeys(c.chunk.title or c.chunk.doc_id for c in chunks))[:shown]
     count = f"{len(chunks)} passage{'s' if len(chunks) != 1 else ''}"
     return (f'<div class="answer streaming reading">Reading {count}: '
             f'{escape_text(" · ".join(titles))} …</div>')
 
 
-def stream_words(text: str, step: int = 1) -> Iterator[str]:
-    """Growing prefixes of `text`, `step` words longer each time; the last one is `text` itself.
-
-    >>> list(stream_words("a b c", step=2))
-    ['a b ', 'a b c']
-    """
-    ends = [m.end() for m in re.finditer(r"\S+\s*", text)]
-    for i in range(step - 1, len(ends), step):
-        yield text[: ends[i]]
-    if not ends or (len(ends) - 1) % step != step - 1:
-        yield text
+def error_html(why: str) -> str:
+    """An answer that could not be given, with the reason (escaped)."""
+    return f'<div class="answer error">Cannot answer: {escape_text(why)}</div>'
 
 
 def safe_url(url: str | None) -> str | None:
@@ -107,89 +130,11 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def quote_span(citation: Citation, chunk: Chunk) -> tuple[int, int] | None:
-    """Offsets of the cited quote inside `chunk.text`, or None if it is not in this chunk.
-
-    The citation's offsets index the cleaned document text; `chunk.start` is the chunk's own
-    offset there. If they do not line up with the quote, the quote is looked up by content.
-    """
-    start, end = citation.start - chunk.start, citation.end - chunk.start
-    if 0 <= start <= end <= len(chunk.text) and chunk.text[start:end] == citation.quote:
-        return start, end
-    found = chunk.text.find(citation.quote) if citation.quote else -1
-    return (found, found + len(citation.quote)) if found >= 0 else None
-
-
-def _meta(title: str, publish_date: str | None, source: str | None, url: str | None) -> str:
-    parts = [f"<strong>{escape_text(title or '(untitled)')}</strong>"]
-    parts.append(escape_text(publish_date) if publish_date else "no date")
-    if source:
-        parts.append(escape_text(source))
+def link_html(url: str | None) -> str:
+    """`url` as a link opening in a new tab when it is http(s), else as plain text; '' if none."""
     link = safe_url(url)
     if link:
         href = html.escape(link, quote=True)
-        parts.append(f'<a href="{href}" target="_blank" rel="noopener noreferrer">'
-                     f"{escape_text(link)}</a>")
-    elif url:
-        parts.append(escape_text(url))
-    return " · ".join(parts)
-
-
-def _cited_source(citation: Citation, chunk: Chunk | None) -> str:
-    text = chunk.text if chunk else citation.quote
-    span = quote_span(citation, chunk) if chunk else (0, len(text))
-    if span is None:  # the quote is not in the chunk we have: show the quote alone
-        text, span = citation.quote, (0, len(citation.quote))
-    a, b = span
-    body = (escape_text(text[:a]) + "<mark>" + escape_text(text[a:b]) + "</mark>"
-            + escape_text(text[b:]))
-    meta = _meta(citation.title or citation.doc_id, citation.publish_date,
-                 chunk.source if chunk else None, citation.url)
-    return (f'<li id="src-{citation.n}" class="source"><div class="src-meta">'
-            f"[{citation.n}] {meta}</div><div class=\"src-text\">{body}</div></li>")
-
-
-def _unused_source(rank: int, chunk: Chunk) -> str:
-    meta = _meta(chunk.title or chunk.doc_id, chunk.publish_date, chunk.source, chunk.url)
-    return (f'<li class="source not-used"><div class="src-meta">not used · #{rank} {meta}</div>'
-            f'<div class="src-text">{escape_text(chunk.text)}</div></li>')
-
-
-def filters_html(filters: SearchFilters | None, as_of: date | None = None) -> str:
-    """The filters an answer was found under, as one escaped line; '' when none was set.
-
-    >>> filters_html(SearchFilters(source="Valley Wire"), date(2026, 9, 12))[:40]
-    '<p class="filters">Filters: as of 2026&#'
-    """
-    parts = [f"as of {as_of.isoformat()}"] if as_of else []
-    if filters:
-        parts += [f"{name} {value}" for name, value in
-                  (("since", filters.since), ("until", filters.until), ("source", filters.source))
-                  if value]
-    if not parts:
-        return ""
-    return f'<p class="filters">Filters: {escape_text(" · ".join(parts))}</p>'
-
-
-def sources_html(
-    answer: Answer, chunks: Sequence[ScoredChunk], filters: SearchFilters | None = None,
-    as_of: date | None = None,
-) -> str:
-    """The sources panel: the filters line (if any), then each citation with title, date,
-    source/URL and its chunk, the quoted span in `<mark>`; for a refusal, the closest passages
-    marked "not used"."""
-    shown = filters_html(filters, as_of)
-    if answer.refused or not answer.citations:
-        items = "".join(_unused_source(i, s.chunk) for i, s in
-                        enumerate(chunks[:CLOSEST_SHOWN], start=1))
-        lead = escape_text(REFUSAL_LEAD)
-        note = f'<p class="refusal-note">{lead} Closest passages (not used):</p>'
-        return f'<div class="sources">{shown}{note}<ol>{items}</ol></div>'
-    by_id = {s.chunk.chunk_id: s.chunk for s in chunks}
-    items = "".join(_cited_source(c, by_id.get(c.chunk_id)) for c in answer.citations)
-    return f'<div class="sources">{shown}<ol>{items}</ol></div>'
-
-
-def empty_sources_html() -> str:
-    """What the sources panel shows before the first answer."""
-    return '<div class="sources"><p>Sources of the latest answer appear here.</p></div>'
+        return (f'<a href="{href}" target="_blank" rel="noopener noreferrer">'
+                f"{escape_text(link)}</a>")
+    return escape_text(url) if url else ""

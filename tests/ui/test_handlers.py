@@ -1,4 +1,5 @@
-"""The UI's event handlers, without Gradio: streaming, sources, follow-ups, feedback, uploads."""
+"""The chat's event handlers, without Gradio: answers, stop, asking again, follow-ups and
+undoing their rewrite, explained refusals, history, copying, feedback, filters."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import pytest
 from ingest.pipeline import ingestor_for
 from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
+from tests.fakes.chat_model import ScriptedChatModel
+from ui.conversations import ConversationHandlers
 from ui.feedback import FeedbackStore
-from ui.handlers import ChatHandlers
+from ui.handlers import ChatHandlers, answer_modes
+from ui.history import ConversationStore
 from ui.session import AppPool, Session, list_collections
 
 DOCS = {
@@ -55,14 +59,12 @@ def dated(make_app, tmp_path):
     feed.write_text("".join(json.dumps(d) + "\n" for d in DATED))
     app = make_app("dated")
     assert ingestor_for(app).ingest([feed]).added == 2
-    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
-                        stream_delay=0)
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
 
 
 @pytest.fixture
 def handlers(app):
-    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
-                        stream_delay=0)
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
 
 
 def _ask(handlers: ChatHandlers, session: Session, question: str, **filters: str) -> list:
@@ -76,19 +78,19 @@ def _docs_found(handlers: ChatHandlers, **filters: str) -> tuple[set[str], str]:
     return {c.chunk.doc_id for c in session.turns[-1].chunks}, html.unescape(sources)
 
 
-def test_chat_shows_the_question_then_streams_then_links_markers(handlers):
+def test_chat_shows_the_question_and_searching_at_once_then_the_answer_with_chips(handlers):
     session = handlers.new_session()
     updates = _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
     first_messages, first_sources, _ = updates[0]
-    assert [m["role"] for m in first_messages] == ["user"]
-    streamed = [u[0][-1]["content"] for u in updates[1:]]
-    assert len(streamed) >= 3 and all("streaming" in s for s in streamed[:-1])
-    assert len(streamed[1]) > len(streamed[0])
+    assert [m["role"] for m in first_messages] == ["user", "assistant"]
+    assert "Searching the documents" in first_messages[1]["content"]
+    assert len(updates) == 2  # an extractive answer comes whole: no replayed "streaming"
     final_messages, sources, session = updates[-1]
     final = final_messages[-1]["content"]
-    assert 'class="answer final"' in final and '<a href="#src-1" class="cite">[1]</a>' in final
+    assert 'class="answer final"' in final and '<a href="#src-1" class="cite" title="' in final
     assert 'id="src-1"' in sources and "<mark>" in sources
     assert len(session.turns) == 1 and session.turns[0].message_index == 1
+    assert session.run is None and session.last.question.startswith("Who cut")
 
 
 def test_follow_up_is_searched_with_the_previous_entities(handlers):
@@ -119,8 +121,8 @@ def test_rating_saves_the_answer_with_settings(handlers, app):
     session = handlers.new_session()
     assert "Ask a question first" in handlers.rate(session, True)
     _ask(handlers, session, "Who cut the ribbon on the Port Ellery Harbour Bridge?")
-    assert "saved 👍" in handlers.rate(session, True, "nice")
-    assert "saved 👎" in handlers.rate(session, False, message_index=1)
+    assert "saved “helpful”" in handlers.rate(session, True, "nice")
+    assert "saved “not helpful”" in handlers.rate(session, False, message_index=1)
     rows = FeedbackStore.for_data_dir(app.settings.data_dir).rows()
     assert [r["rating"] for r in rows] == [1, -1]
     assert rows[0]["comment"] == "nice" and rows[0]["k"] == 5 and rows[0]["collection"] == "news"
@@ -136,17 +138,6 @@ def test_switching_collection_starts_a_new_chat(handlers, make_app):
     assert session.collection == "other" and session.messages == [] and "0 documents" in line
 
 
-def test_upload_goes_into_the_sessions_collection(handlers, app, tmp_path):
-    path = tmp_path / "tmp" / "mussels.txt"
-    path.parent.mkdir()
-    path.write_text("Mussels\n\nA new mussel species was found off Tessary island.")
-    summary = handlers.upload([str(path), str(tmp_path / "tmp" / "missing.txt")],
-                              handlers.new_session())
-    assert "added 1" in summary and "missing.txt" in summary
-    assert (app.settings.data_dir / "uploads" / "news" / "mussels.txt").is_file()
-    assert handlers.upload(None, handlers.new_session()).startswith("Choose")
-
-
 def test_a_store_error_is_shown_in_the_chat_not_raised(tmp_path):
     def broken(*_a, **_k):
         raise StoreError("the keyword index is locked; close the other citechat")
@@ -154,7 +145,7 @@ def test_a_store_error_is_shown_in_the_chat_not_raised(tmp_path):
     settings = SimpleNamespace(collection="news", data_dir=tmp_path)
     service = SimpleNamespace(stream=broken, answerer=None)
     fake = SimpleNamespace(settings=settings, service_in=lambda mode: service)
-    handlers = ChatHandlers(AppPool(fake), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
+    handlers = ChatHandlers(AppPool(fake), FeedbackStore.for_data_dir(tmp_path))
     messages = list(handlers.chat("Who?", handlers.new_session(), k=3))[-1][0]
     assert "Cannot answer: the keyword index is locked" in messages[-1]["content"]
 
@@ -225,3 +216,141 @@ def test_rating_keeps_as_of_and_filters_and_export_carries_as_of(dated, tmp_path
     filtered, plain = map(json.loads, out.read_text().splitlines())
     assert filtered["as_of"] == "2026-09-10" and "filtered" in filtered["tags"]
     assert "as_of" not in plain and "filtered" not in plain["tags"]
+
+
+# --- stop, asking again, follow-ups --------------------------------------------------------
+
+RIBBON = "Who cut the ribbon on the Port Ellery Harbour Bridge?"
+
+
+@pytest.fixture
+def local(make_app, tmp_path):
+    """A collection answered by a scripted local model (instant, two characters a piece)."""
+    src = tmp_path / "local-src"
+    src.mkdir()
+    (src / "bridge.txt").write_text(DOCS["bridge.txt"])
+    model = ScriptedChatModel(reply="Felix Amundsen [1]", piece=2)
+    app = make_app("local", local_model=model, answer={"mode": "local"})
+    ingestor_for(app).ingest([src])
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
+
+
+def test_a_model_answer_streams_its_words_then_the_grounded_answer(local):
+    assert answer_modes(local.pool._first)[0] == "local"
+    session = local.new_session()
+    shown = [u[0][-1]["content"] for u in local.chat(RIBBON, session, 5, "local")]
+    assert "Searching" in shown[0] and "Reading 1 passage" in shown[1]
+    drafts = [s for s in shown[2:-1] if "streaming" in s]
+    assert drafts and "Fe" in drafts[0] and len(drafts) >= 5
+    assert "Felix Amundsen" in shown[-1] and "final" in shown[-1]
+
+
+def test_stop_keeps_what_was_written_marked_and_records_no_turn(local):
+    session = local.new_session()
+    updates = local.chat(RIBBON, session, 5, "local")
+    for _ in range(3):  # searching, reading, the first words
+        next(updates)
+    run = session.run
+    messages, _, _ = local.stop(session)
+    assert 'class="answer stopped"' in messages[-1]["content"] and "Fe" in messages[-1]["content"]
+    rest = list(updates)  # the stream ends showing what `stop` left
+    assert [u[0][-1]["content"] for u in rest] in ([], [messages[-1]["content"]])
+    assert session.turns == [] and run.stop.is_set()
+    assert session.run is None
+    assert local.take_back(session).question == RIBBON and session.messages == []
+
+
+def test_regenerate_replaces_the_latest_answer(handlers):
+    session = handlers.new_session()
+    _ask(handlers, session, RIBBON)
+    first = session.turns[0].answer_id
+    asked = handlers.take_back(session)
+    assert asked.question == RIBBON and session.messages == [] and session.turns == []
+    _ask(handlers, session, asked.question)
+    assert len(session.turns) == 1 and session.turns[0].answer_id != first
+    assert handlers.take_back(handlers.new_session()) is None
+
+
+def test_a_rewritten_follow_up_can_be_asked_as_typed(handlers):
+    session = handlers.new_session()
+    _ask(handlers, session, RIBBON)
+    _ask(handlers, session, "When did it reopen?")
+    assert session.turns[-1].rewritten and session.turns[-1].typed == "When did it reopen?"
+    asked = handlers.take_back(session)
+    final = list(handlers.chat(asked.question, session, 5, as_typed=True))[-1][0][-1]["content"]
+    assert "Searched for" not in final
+    assert session.turns[-1].searched == "When did it reopen?" and not session.turns[-1].rewritten
+    assert len(session.turns) == 2 and len(session.messages) == 4
+
+
+# --- explained refusals --------------------------------------------------------------------
+
+def test_a_refusal_before_every_document_says_so_and_lists_the_nearest(dated):
+    session = dated.new_session()
+    messages, sources, _ = _ask(dated, session, BRIDGE, as_of="2026-09-01")[-1]
+    why = session.turns[-1].why
+    assert why == ("Every document here is dated after 2026-09-01, the day this question is "
+                   "asked as of (the earliest is 2026-09-04): clear “As of” or choose a later "
+                   "day.")
+    assert html.unescape(why) in html.unescape(messages[-1]["content"])
+    shown = html.unescape(sources)
+    assert "No passage could be read. Nearest passages outside the date and filters" in shown
+    assert "Harbour bridge reopen" in shown
+
+
+def test_a_refusal_under_an_unknown_source_names_the_sources_there_are(dated):
+    session = dated.new_session()
+    _ask(dated, session, BRIDGE, source="valley wire")
+    assert session.turns[-1].why == ("No document here has the source “valley wire” (sources: "
+                                     "Carrow Courier, Valley Wire).")
+
+
+def test_a_refusal_with_passages_read_says_none_answers(handlers):
+    session = handlers.new_session()
+    _ask(handlers, session, "What colour is the mayor's car?")
+    turn = session.turns[-1]
+    assert turn.answer.refused and turn.why.startswith("None of the 2 passages read")
+    assert "Closest passages read (not used)" in handlers.select(1, session)
+
+
+# --- history, copying ----------------------------------------------------------------------
+
+def test_answered_turns_are_kept_and_restored_for_the_same_owner_only(app, tmp_path):
+    store = ConversationStore(tmp_path / "conversations.sqlite")
+    handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(tmp_path), store)
+    session = handlers.new_session(owner="browser:" + "a" * 32)
+    _ask(handlers, session, RIBBON)
+    _ask(handlers, session, "How much did it cost?")
+    restored = handlers.new_session(owner=session.owner)
+    assert ConversationHandlers(store).restore(restored)
+    assert restored.messages == session.messages
+    assert [t.searched for t in restored.turns] == [t.searched for t in session.turns]
+    assert restored.turns[1].rewritten and restored.last.question == "How much did it cost?"
+    stranger = handlers.new_session(owner="browser:" + "b" * 32)
+    assert not ConversationHandlers(store).restore(stranger) and stranger.messages == []
+    handlers.take_back(session)  # Regenerate drops the stored turn too
+    assert len(store.turns(session.conversation_id, session.owner)) == 1
+
+
+def test_copy_gives_the_clicked_answer_as_plain_text(handlers):
+    session = handlers.new_session()
+    assert handlers.copy_text(session) == ""
+    _ask(handlers, session, RIBBON)
+    _ask(handlers, session, "When did the Tessary ferry resume sailing?")
+    assert "Tessary" in handlers.copy_text(session).split("Sources:")[0]
+    handlers.select(0, session)  # the first question: its answer is chosen
+    text = handlers.copy_text(session)
+    assert "Amundsen" in text and "\n\nSources:\n[1] Harbour bridge reopens" in text
+    assert "<" not in text
+
+
+@pytest.mark.parametrize(("follow_up", "searched"), [
+    ("Why was that service stopped?", "Why was that service stopped (Tessary)?"),
+    ("Did it sail this week?", "Did it sail this week (Tessary)?"),
+    ("Who runs the ferry this week?", "Who runs the ferry this week?"),  # a date, not a reference
+])
+def test_follow_ups_are_decided_by_reference_not_length(handlers, follow_up, searched):
+    session = handlers.new_session()
+    _ask(handlers, session, "When did the Tessary ferry resume sailing?")
+    _ask(handlers, session, follow_up)
+    assert session.turns[-1].searched == searched

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import ui.handlers
+import rag.app
 from ingest.pipeline import ingestor_for
+from rag.app import build_app
 from rag.core.settings import load_settings
 from tests.fakes.llm_models import Reply, endpoint_fixture, sse  # noqa: F401
 from ui.feedback import FeedbackStore
@@ -25,7 +26,7 @@ def handlers(make_app, endpoint, tmp_path):
     (src / "bridge.txt").write_text(TEXT)
     app = make_app("news", llm={"base_url": endpoint.url, "model": "fake", "max_retries": 0})
     ingestor_for(app).ingest([src])
-    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(tmp_path), stream_delay=0)
+    return ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(tmp_path))
 
 
 def _final(handlers, mode):
@@ -38,9 +39,10 @@ def test_llm_mode_streams_the_models_words_then_the_verified_answer(handlers, en
     endpoint.reply(Reply(body=sse([GOOD[:20], GOOD[20:]]), sse=True))
     session = handlers.new_session()
     updates = list(handlers.chat(QUESTION, session, k=3, mode="llm"))
-    shown = [u[0][-1]["content"] for u in updates[1:]]
-    assert "Reading 1 passage: Harbour bridge reopens" in shown[0]
-    assert any(GOOD[:20] in s and "streaming" in s for s in shown[1:-1])
+    shown = [u[0][-1]["content"] for u in updates]
+    assert "Searching the documents" in shown[0]
+    assert "Reading 1 passage: Harbour bridge reopens" in shown[1]
+    assert any(GOOD[:20] in s and "streaming" in s for s in shown[2:-1])
     turn = session.turns[-1]
     assert turn.mode == "llm" and turn.answer.verification[0].verdict == "supported"
     assert "Felix Amundsen cut a ribbon" in shown[-1] and len(endpoint.requests) == 1
@@ -60,11 +62,14 @@ def test_extractive_mode_never_calls_the_model(handlers, endpoint):
 
 
 def test_llm_mode_is_offered_only_with_an_endpoint(monkeypatch, tmp_path):
-    monkeypatch.setattr(ui.handlers, "local_model_available", lambda settings: False)
+    monkeypatch.setattr(rag.app, "local_model_available", lambda settings: False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    assert answer_modes(load_settings(data_dir=tmp_path)) == ["extractive"]
-    with_url = load_settings(data_dir=tmp_path, llm={"base_url": "http://127.0.0.1:9/v1"})
-    assert answer_modes(with_url) == ["extractive", "llm"]
+
+    def modes(**settings):
+        return answer_modes(build_app(load_settings(data_dir=tmp_path, **settings)))
+
+    assert modes() == ["extractive"]
+    assert modes(llm={"base_url": "http://127.0.0.1:9/v1"}) == ["extractive", "llm"]
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    assert answer_modes(load_settings(data_dir=tmp_path)) == ["extractive", "llm"]
+    assert modes() == ["extractive", "llm"]

@@ -1,4 +1,5 @@
-"""HTML rendering of answers and sources: markers become links, every document text is escaped."""
+"""HTML rendering of answers and sources: markers become chips, passages are shown once with
+their quotes marked, refusals say why, every document text is escaped."""
 
 from __future__ import annotations
 
@@ -10,15 +11,9 @@ import pytest
 
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer, Chunk, Citation, ScoredChunk
-from ui.render import (
-    answer_html,
-    escape_text,
-    filters_html,
-    quote_span,
-    safe_url,
-    sources_html,
-    stream_words,
-)
+from ui.plain import plain_text
+from ui.render import answer_html, escape_block, escape_text, safe_url, source_cards
+from ui.render_sources import filters_html, marked, quote_span, sources_html
 
 EVIL = '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> ${1+1}'
 DOC = "Intro sentence. The mayor cut the ribbon at 6 a.m. on Monday. Last one *here*."
@@ -73,16 +68,6 @@ def test_escape_text_round_trips_and_neutralises_markdown():
 
 def test_refusal_has_its_own_style():
     assert 'class="answer refusal final"' in answer_html("The documents don't say.", refused=True)
-
-
-@pytest.mark.parametrize(("text", "step", "expected"), [
-    ("a b c", 1, ["a ", "a b ", "a b c"]),
-    ("a b c", 2, ["a b ", "a b c"]),
-    ("a b", 2, ["a b"]),
-    ("", 3, [""]),
-])
-def test_stream_words_yields_growing_prefixes(text, step, expected):
-    assert list(stream_words(text, step)) == expected
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -143,13 +128,71 @@ def test_sources_panel_without_the_chunk_shows_the_quote_alone():
     assert "<mark>Intro sentence.</mark>" in out
 
 
-def test_refusal_lists_the_closest_passages_as_not_used():
+def test_refusal_says_why_and_lists_the_closest_passages_as_not_used():
     chunks = [ScoredChunk(chunk=_chunk(chunk_id=f"d1::{i}"), score=1.0 / (i + 1))
               for i in range(5)]
-    out = sources_html(_answer([], refused=True), chunks)
-    assert "The documents don&#x27;t say…" in out
-    assert out.count("not used") == 3 + 1  # the note and the first three passages
+    out = sources_html(_answer([], refused=True), chunks, why="None answers it <here>.")
+    assert "The documents don&#x27;t say. None answers it &lt;here&gt;." in out
+    assert out.count("not used") == 3 + 1  # the heading and the first three passages
     assert "<mark>" not in out and 'id="src-' not in out
+    assert "#2 of 5 read · relevance 50%" in out
+
+
+def test_a_refusal_that_read_nothing_says_so_and_lists_the_nearest_unread_passages():
+    nearest = [ScoredChunk(chunk=_chunk(chunk_id="d1::9"), score=0.5)]
+    out = html.unescape(sources_html(_answer([], refused=True), [], why="All are newer.",
+                                     nearest=nearest))
+    assert "No passage could be read. Nearest passages outside the date and filters" in out
+    assert "Bridge reopens" in out and "relevance" not in out
+    empty = html.unescape(sources_html(_answer([], refused=True), []))
+    assert "No passage could be read." in empty and "Closest" not in empty
+
+
+def test_a_passage_cited_twice_is_shown_once_with_both_quotes_marked():
+    chunk = _chunk()
+    first = _citation(chunk, "Intro sentence.", n=1)
+    second = _citation(chunk, "Last one *here*.", n=2)
+    out = sources_html(_answer([first, second]), [ScoredChunk(chunk=chunk, score=1.0)])
+    assert out.count('class="source"') == 1 and out.count("<mark>") == 2
+    assert '<li id="src-1" class="source"><span id="src-2" class="alias"></span>' in out
+    assert "[1][2]" in out and "#1 of 1 read · relevance 100%" in out
+
+
+def test_marked_merges_overlapping_spans_and_escapes():
+    assert marked("<a> b c", [(0, 3), (2, 5)]) == "<mark>&lt;a&gt; b</mark> c"
+    assert marked("x", []) == "x"
+
+
+def test_chips_carry_a_hover_preview_and_cards_list_the_top_sources():
+    chunk = _chunk()
+    cite = _citation(chunk, "The mayor cut the ribbon at 6 a.m. on Monday.",
+                     title='Bridge "<b>"')
+    out = answer_html(f'"{cite.quote}" [1] [7]', citations=[cite])
+    assert '<a href="#src-1" class="cite" title="Bridge &quot;&lt;b&gt;&quot; — “The mayor' in out
+    assert '<a href="#src-7" class="cite">[7]</a>' in out  # no citation 7: a plain chip
+    assert '<div class="cards"><a href="#src-1" class="card">[1] Bridge' in out
+    assert "29 Sep 2026" in source_cards([cite])
+    assert "cards" not in answer_html("draft [1]", final=False, citations=[cite])
+
+
+def test_why_and_stopped_are_shown_and_newlines_cannot_end_the_html_block():
+    refused = answer_html("The documents don't say.", refused=True, why="All newer\n\n**x**")
+    assert 'class="answer refusal final"' in refused
+    assert '<div class="why">All newer<br><br>&#42;&#42;x&#42;&#42;</div>' in refused
+    stopped = answer_html("Felix", stopped=True)
+    assert 'class="answer stopped"' in stopped and "incomplete" in stopped
+    assert escape_block("a\n<b>") == "a<br>&lt;b&gt;"
+
+
+def test_plain_text_numbers_the_sources_without_markup():
+    chunk = _chunk()
+    cite = _citation(chunk, "The mayor cut the ribbon at 6 a.m. on Monday.")
+    text = plain_text(_answer([cite]))
+    assert text.startswith('"The mayor cut the ribbon at 6 a.m. on Monday." [1]\n\nSources:\n')
+    assert "[1] Bridge reopens (29 Sep 2026) — https://news.example/bridge\n    “The mayor" in text
+    assert "<" not in text and "&" not in text
+    refusal = plain_text(_answer([], refused=True), why="Every document is newer.")
+    assert refusal == "The documents don't say.\nEvery document is newer."
 
 
 def test_filters_line_lists_what_was_set_in_a_fixed_order():

@@ -1,4 +1,5 @@
-"""Uploads: only plain names with allowed types and sizes are saved, only under the data dir."""
+"""Uploads: only plain names with allowed types and sizes are saved, only under the data dir;
+ingest reports load → embed → embedded per file, and drops files nothing came from."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import ingestor_for
 from rag.core.errors import IngestError
-from ui.uploads import check_name, ingest_uploads, save_upload, upload_dir
+from ui.uploads import (
+    CountingEmbedder,
+    UploadProgress,
+    check_name,
+    ingest_saved,
+    save_all,
+    save_upload,
+    upload_dir,
+)
 
 
 @pytest.mark.parametrize("name", ["report.txt", "Harbour news (2).md", "a.HTML", "feed.jsonl",
@@ -56,26 +66,80 @@ def test_save_upload_never_writes_through_a_link(tmp_path):
     assert outside.read_text() == "keep me"
 
 
-def test_ingest_uploads_saves_ingests_and_reports_errors(make_app, tmp_path):
+def _ingest(app, tmp_path, files):
+    progress = UploadProgress()
+    dest = upload_dir(app.settings.data_dir, app.settings.collection)
+    saved = save_all(files, dest, progress)
+    summary = ingest_saved(app, saved, progress)
+    return {f.name: f for f in progress.snapshot()}, summary, dest
+
+
+def test_uploads_are_saved_ingested_and_reported_file_by_file(make_app, tmp_path):
     app = make_app("uploads")
     good = _file(tmp_path, "t1", b"Tessary ferry\n\nThe Tessary ferry resumed sailing on Monday.")
     files = [(good, "ferry.txt"), (_file(tmp_path, "t2", b"#!/bin/sh"), "run.sh"),
              (_file(tmp_path, "t3", b""), "empty.txt"), (good, "ferry.txt")]
-    seen: list[tuple[int, int, str]] = []
-    summary = ingest_uploads(app, files, on_progress=lambda *a: seen.append(a))
-    assert summary.saved == ["ferry.txt", "empty.txt"]
-    assert summary.report is not None and summary.report.added == 1
-    assert len(summary.report.failed) == 1 and "empty.txt" in str(summary.report.failed[0])
-    assert any("run.sh" in e for e in summary.errors)
-    assert any("twice" in e for e in summary.errors)
-    assert (upload_dir(app.settings.data_dir, "uploads") / "ferry.txt").is_file()
-    assert seen and seen[-1][1] == 2
-    text = summary.text()
-    assert "added 1" in text and "run.sh" in text and "empty.txt" in text
+    shown, summary, dest = _ingest(app, tmp_path, files)
+    assert shown["ferry.txt"].stage == "embedded" and shown["ferry.txt"].total == 1
+    assert shown["ferry.txt"].done == 1
+    assert shown["run.sh"].stage == "refused" and "unsupported type" in shown["run.sh"].error
+    assert shown["ferry.txt (again)"].stage == "refused"
+    assert shown["empty.txt"].stage == "failed" and shown["empty.txt"].error
+    assert "added 1" in summary and app.catalog.counts()[0] == 1
+    assert sorted(p.name for p in dest.iterdir()) == ["ferry.txt"]  # the failed file is gone
+
+
+def test_upload_errors_never_show_the_server_folder(make_app, tmp_path):
+    app = make_app("uploads")
+    bad = _file(tmp_path, "t", b'{"id": "a", "title": "T", "text": "x"}\nnot json\n')
+    shown, _, dest = _ingest(app, tmp_path, [(bad, "feed.jsonl")])
+    error = shown["feed.jsonl"].error
+    assert shown["feed.jsonl"].stage == "embedded" and error.startswith("feed.jsonl:2")
+    assert str(dest) not in error and str(tmp_path) not in error
+    assert (dest / "feed.jsonl").is_file()  # one record was ingested: the file stays
+
+
+def test_a_file_ingested_again_is_unchanged(make_app, tmp_path):
+    app = make_app("uploads")
+    good = _file(tmp_path, "t1", b"Ferry\n\nThe ferry resumed sailing.")
+    _ingest(app, tmp_path, [(good, "ferry.txt")])
+    shown, summary, _ = _ingest(app, tmp_path, [(good, "ferry.txt")])
+    assert shown["ferry.txt"].stage in ("unchanged", "embedded")  # the file's mtime date moved
     assert app.catalog.counts()[0] == 1
 
 
-def test_ingest_uploads_with_nothing_valid_ingests_nothing(make_app, tmp_path):
+def test_progress_counts_passages_as_they_are_embedded(make_app, tmp_path, fake_embedder):
     app = make_app("uploads")
-    summary = ingest_uploads(app, [(_file(tmp_path, "x", b"x"), "../../x.txt")])
-    assert summary.saved == [] and summary.report is None and len(summary.errors) == 1
+    text = "Long story\n\n" + " ".join(f"Sentence number {i} says something new." for i in
+                                        range(300))
+    progress = UploadProgress()
+    seen: list[tuple[str, int, int]] = []
+
+    class Watching(CountingEmbedder):
+        def embed(self, texts):
+            vectors = super().embed(texts)
+            f = progress.snapshot()[0]
+            seen.append((f.stage, f.done, f.total))
+            return vectors
+
+    worker = make_app("uploads", embedder=Watching(fake_embedder, progress),
+                      embed={"batch_size": 4})
+    saved = save_all([(_file(tmp_path, "t", text.encode()), "long.txt")],
+                     upload_dir(app.settings.data_dir, "uploads"), progress)
+    ingest_saved(worker, saved, progress)
+    total = progress.snapshot()[0].total
+    assert total > 10 and progress.snapshot()[0].stage == "embedded"
+    assert seen[0][0] == "embedding" and seen[0][1] < total and seen[-1][1] == total
+    assert [s[1] for s in seen] == sorted(s[1] for s in seen)  # only ever grows
+
+
+def test_the_pipeline_reports_batches_before_and_after_embedding(make_app, tmp_path):
+    app = make_app("batches")
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"d{i}.txt").write_text(f"Doc {i}\n\nThe council met on day {i}.")
+    events: list[tuple[str, int, int]] = []
+    ingestor_for(app).ingest([src], on_batch=lambda stage, origins, n: events.append(
+        (stage, len(origins), n)))
+    assert events == [("embedding", 3, 3), ("stored", 3, 3)]
