@@ -83,7 +83,8 @@ def run_one(app: App, q: Question, scenario: str) -> dict:
     reader = app.answerer_in("local")
     assert isinstance(reader, ReaderAnswerer)
     t1 = time.perf_counter()
-    passages = reader.passages(q.question, chunks)
+    ranked = reader.ranked(q.question, chunks)
+    passages = reader.passages(chunks, ranked, q.question)
     t_passages = time.perf_counter() - t1
     support = reader.support(q.question, passages) if passages else 0.0
     t_support = time.perf_counter() - t1 - t_passages
@@ -97,10 +98,7 @@ def run_one(app: App, q: Question, scenario: str) -> dict:
             reply += piece
     t_full = time.perf_counter() - t1
     reading = read(reply, passages, support)
-    t2 = time.perf_counter()
-    confirm = reader.confirm(q.question, passages, reading.short, reading.cited or 1) \
-        if reading.short else None
-    t_confirm = time.perf_counter() - t2
+
     answer = reader.compose(q.question, chunks, passages, reading) if passages else None
     return {
         "qid": q.qid, "scenario": scenario, "question": q.question, "as_of": q.as_of,
@@ -116,12 +114,12 @@ def run_one(app: App, q: Question, scenario: str) -> dict:
                        "refused": extractive.refused, "support": extraction.support},
         "answer_logprobs": list(getattr(app.local_model, "last_logprobs", [])),
         "top_score": chunks[0].score if chunks else 0.0,
-        "support": support, "confirm": confirm, "reply": reply, "short": reading.short,
+        "top_sentence": ranked[0].score if ranked else 0.0,
+        "support": support, "reply": reply, "short": reading.short,
         "cited": reading.cited,
         "reader_answer": answer.answer if answer else None,
         "seconds": {"retrieve": t_retrieve, "passages": t_passages, "support": t_support,
-                    "first_token_after_support": first, "reader_total": t_full,
-                    "confirm": t_confirm},
+                    "first_token_after_support": first, "reader_total": t_full},
     }
 
 

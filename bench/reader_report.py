@@ -4,11 +4,12 @@ calibration of the support check's refusal threshold.
     python bench/reader_report.py /tmp/reader.jsonl --out bench/results/reader.md
 
 Modes, from the same pass: `extractive`; `local` (the reading model, refusing only when its
-reply is a refusal or names nothing found in the passages); `local+support` (also refusing when
-P(YES) is below the threshold). The threshold is chosen on the dev set's answerable questions
-against its negatives (its own unanswerable ones and the answer-removed ones): the lowest
+reply is a refusal or names nothing found in the passages); `local + P(YES)` (also refusing when
+the model's P(YES) alone is below a threshold chosen here on the dev set: the lowest
 false-refusal rate among thresholds that refuse ≥ 90% of the negatives, else the best balanced
-accuracy.
+accuracy); `local as shipped` (refusing when `ReaderTuning.confidence` — P(YES) with the
+retrieval evidence, weights fitted by `bench/calibrate_reader.py` — is below its `min_support`).
+Negatives: the dev set's unanswerable questions and its answer-removed scenarios.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evals.metrics.correctness import alias_match, token_f1  # noqa: E402
+from rag.answer.reader import ReaderTuning  # noqa: E402
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 Record = dict
@@ -43,6 +45,16 @@ def with_support(threshold: float) -> Decide:
     def decide(r: Record) -> tuple[bool, str | None, str | None]:
         refused, short, text = local(r)
         if r["support"] < threshold:
+            return True, None, None
+        return refused, short, text
+
+    return decide
+
+
+def shipped(tuning: ReaderTuning) -> Decide:
+    def decide(r: Record) -> tuple[bool, str | None, str | None]:
+        refused, short, text = local(r)
+        if tuning.confidence(r["support"], r["top_score"], r["top_sentence"]) < tuning.min_support:
             return True, None, None
         return refused, short, text
 
@@ -122,14 +134,16 @@ def render(records: Sequence[Record], source: str) -> str:
     dev = [r for r in records if r["set"] == "dev"]
     threshold, table = calibrate(dev) if dev else (0.5, [])
     lines = ["# Local reading model vs extractive, and the support check's calibration\n",
-             f"Records: `{source}` ({len(records)} question scenarios). Threshold chosen on the "
-             f"dev set: **{threshold:.2f}**.\n"]
+             f"Records: `{source}` ({len(records)} question scenarios). P(YES) threshold "
+             f"chosen on the dev set: **{threshold:.2f}**. As shipped: weights "
+             f"{ReaderTuning().weights}, min_support {ReaderTuning().min_support}.\n"]
     for name in ("dev", "sample"):
         subset = [r for r in records if r["set"] == name]
         if not subset:
             continue
         modes = {"extractive": extractive, "local": local,
-                 f"local + support ≥ {threshold:.2f}": with_support(threshold)}
+                 f"local + P(YES) ≥ {threshold:.2f}": with_support(threshold),
+                 "local as shipped": shipped(ReaderTuning())}
         results = {m: scores(subset, d) for m, d in modes.items()}
         metrics = list(next(iter(results.values())))
         lines += [f"\n## {name}\n", "| metric | " + " | ".join(modes) + " |",

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.dataset import DatasetError, EvalItem, load_dataset
+from evals.judges import pair_judge
+from evals.metrics.judgement import PairJudge
+from evals.model_judge.judge import ModelJudge
 
 if TYPE_CHECKING:
     from evals.gate import GateReport
     from evals.judge_selftest import SelfTestResult
     from evals.llm_judge.judge import LLMJudge
-    from evals.rag_answers import PairJudge
     from evals.results import EvalRun
     from rag.app import App
 
@@ -58,6 +60,7 @@ class EvalOptions:
     tolerance: float = 0.02
     judge: str | None = None
     judge_floor: float | None = None
+    decision: str | None = None  # which judge decides faithfulness (judge.decision)
     probes: bool = False
     quiet: bool = False
 
@@ -136,7 +139,8 @@ def run_eval_command(
     corpus = options.corpus or (sample_corpus() if options.dataset == SAMPLE else None)
     app = make_app(eval_collection(name) if corpus is not None else None)
     judge = _llm_judge(app, options.judge)  # a missing key or bad judge setting fails here
-    selftests = _selftests(app, judge, options.judge_floor)  # an unreachable judge: here
+    decider = pair_judge(app, options.decision or app.settings.judge.decision)
+    selftests = _selftests(app, judge, options.judge_floor, decider)  # unreachable: here
     if corpus is not None:
         _ingest(app, corpus, options.quiet)
     if app.catalog.counts()[0] == 0:
@@ -144,8 +148,10 @@ def run_eval_command(
                            "empty: pass --corpus PATH (or --collection eval-<dataset> to reuse "
                            "a corpus ingested by an earlier eval)")
     as_of = options.as_of or app.catalog.newest_publish_date()
-    config = eval_config(app, options.k, as_of, judge=judge.describe() if judge else None)
+    config = eval_config(app, options.k, as_of, judge=judge.describe() if judge else None,
+                         decider=_describe(decider))
     scoring: dict[str, Any] = {"progress": not options.quiet, "llm_judge": judge,
+                               "decider": decider if isinstance(decider, ModelJudge) else None,
                                "selftests": selftests}
     if options.replay:
         config["replay"] = str(options.replay)
@@ -186,29 +192,6 @@ def _echo_summary(
     echo(f"\nreports: {', '.join(str(p) for p in outcome.reports)}")
 
 
-def pair_judge(app: App, mode: str) -> PairJudge:
-    """The claim-vs-evidence judge for `mode`: "model" (the local model), "llm" (the [judge]
-    endpoint, falling back to [llm]), "lexical", or "auto" (the local model where installed,
-    else lexical). Judgements are cached under <data dir>/judge-cache/."""
-    from evals.llm_judge.cache import JudgeCache, cache_path
-    from evals.model_judge.judge import ModelJudge
-    from evals.rag_answers import LexicalJudge
-    from rag.app import local_model_available
-
-    if mode in ("lexical", "offline") or (mode == "auto" and not local_model_available(
-            app.settings)):
-        return LexicalJudge()
-    cache = JudgeCache(cache_path(app.settings.data_dir))
-    if mode == "llm":
-        from evals.llm_judge.client import resolve_judge_endpoint
-        from rag.answer.llm.openai_model import OpenAIChatModel
-
-        endpoint = resolve_judge_endpoint(app.settings.judge, app.settings.llm)
-        return ModelJudge(OpenAIChatModel(endpoint, system_role=app.settings.judge.system_role),
-                          cache=cache)
-    return ModelJudge(app.local_model, cache=cache)
-
-
 def _llm_judge(app: App, mode: str | None) -> LLMJudge | None:
     """The LLM judge when `--judge llm` (or judge.mode = "llm"), else None."""
     if (mode or app.settings.judge.mode) != "llm":
@@ -218,11 +201,20 @@ def _llm_judge(app: App, mode: str | None) -> LLMJudge | None:
     return LLMJudge.from_settings(app.settings)
 
 
-def _selftests(app: App, judge: LLMJudge | None, floor: float | None) -> list[SelfTestResult]:
+def _selftests(
+    app: App, judge: LLMJudge | None, floor: float | None, decider: PairJudge
+) -> list[SelfTestResult]:
     from evals.judge_selftest import run_judge_selftests
 
-    return run_judge_selftests(app.embedder, judge,
-                               app.settings.judge.selftest_floor if floor is None else floor)
+    return run_judge_selftests(
+        app.embedder, judge, app.settings.judge.selftest_floor if floor is None else floor,
+        model_judge=decider if isinstance(decider, ModelJudge) else None)
+
+
+def _describe(decider: PairJudge) -> dict[str, object] | None:
+    """The deciding judge for the eval config; None for the lexical one, so offline runs keep
+    the hash of baselines made before the model judge."""
+    return decider.describe() if isinstance(decider, ModelJudge) else None
 
 
 def _probes(

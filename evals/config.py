@@ -25,7 +25,7 @@ ANSWER_PATH = ("ingest.chunker", "ingest.clean", "rag.stores.catalog", "rag.retr
 
 def eval_config(
     app: App, k: int | None = None, default_as_of: date | None = None, retrieval_k: int = 5,
-    judge: dict[str, Any] | None = None,
+    judge: dict[str, Any] | None = None, decider: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything that changes answers: embedder, chunking, retrieval, answerer and time knobs;
     with the LLM judge, `judge` (its model and prompt version: `LLMJudge.describe()`). Offline
@@ -51,6 +51,8 @@ def eval_config(
                            "tuning": dataclasses.asdict(tuning) if tuning else None}
     if judge is not None:
         config["judge"] = judge
+    if decider is not None:  # the model judge decides faithfulness
+        config["faithfulness_judge"] = decider
     return config
 
 

@@ -34,8 +34,10 @@ from rag.core.protocols import Embedder
 
 if TYPE_CHECKING:
     from evals.llm_judge.judge import LLMJudge
+    from evals.metrics.judgement import PairJudge
 
-FLOOR = 0.90  # measured 0.956 (lexical) and 0.956 (with MiniLM) on 131 cases
+FLOOR = 0.85  # measured 0.878 (lexical) on 147 cases: 131 frozen + edits, 16 hard ones
+MODEL_FLOOR = 0.80  # the model judge's floor (measured: evals/README.md)
 _CLAUSES = (
     ", and the mayor resigned over the decision",
     ", after a dispute with the regional government",
@@ -87,6 +89,19 @@ def load_cases(path: Path | None = None) -> list[Case]:
     else:
         text = path.read_text(encoding="utf-8")
     return [Case.model_validate_json(line) for line in text.splitlines() if line.strip()]
+
+
+def hard_cases() -> list[Case]:
+    """Hand-written pairs of the kinds word overlap gets wrong: role swaps, negation in the
+    evidence, footnote and stray numbers, aliases and acronyms, paraphrase, absent names."""
+    return load_cases(Path(str(resources.files("evals").joinpath(
+        "datasets/judge_hard_cases.jsonl"))))
+
+
+def all_cases() -> list[Case]:
+    """What every self-test judges: the frozen pairs, their synthetic edits, the hard cases."""
+    frozen = load_cases()
+    return [*frozen, *synthetic_edits(frozen), *hard_cases()]
 
 
 def synthetic_edits(cases: Sequence[Case]) -> list[Case]:
@@ -148,15 +163,26 @@ def run_llm_selftest(cases: Sequence[Case], judge: LLMJudge, floor: float) -> Se
     return score(cases, verdicts, floor, judge=f"llm {judge.model}")
 
 
+def run_model_selftest(
+    cases: Sequence[Case], judge: PairJudge, floor: float = MODEL_FLOOR
+) -> SelfTestResult:
+    """The same cases through a claim-vs-evidence judge (the model judge; cached)."""
+    verdicts = [judge.judge(c.sentence, c.evidence).verdict for c in cases]
+    return score(cases, verdicts, floor, judge=judge.name)
+
+
 def run_judge_selftests(
     embedder: Embedder | None, llm_judge: LLMJudge | None = None, llm_floor: float = 0.8,
-    cases: Sequence[Case] | None = None,
+    cases: Sequence[Case] | None = None, model_judge: PairJudge | None = None,
+    model_floor: float = MODEL_FLOOR,
 ) -> list[SelfTestResult]:
-    """The self-test of each judge in use: offline always, the LLM judge when given."""
+    """The self-test of each judge in use: offline always; the model judge (the default
+    decision when the local model is installed) and the LLM judge when given."""
     if cases is None:
-        frozen = load_cases()
-        cases = [*frozen, *synthetic_edits(frozen)]
+        cases = all_cases()
     results = [run_selftest(cases, embedder)]
+    if model_judge is not None:
+        results.append(run_model_selftest(cases, model_judge, model_floor))
     if llm_judge is not None:
         results.append(run_llm_selftest(cases, llm_judge, llm_floor))
     return results
@@ -195,6 +221,8 @@ def score(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minilm", action="store_true", help="add the real embedding model")
+    parser.add_argument("--model", action="store_true",
+                        help="test the model judge on the local model (answer.mode auto/local)")
     parser.add_argument("--llm", action="store_true",
                         help="test the LLM judge of the settings ([judge], CITECHAT_JUDGE__…) "
                              "instead; judgements are cached under the data dir")
@@ -204,9 +232,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"default {FLOOR} (offline), judge.selftest_floor (--llm)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
-    frozen = load_cases()
-    cases = frozen if args.frozen_only else [*frozen, *synthetic_edits(frozen)]
-    if args.llm:
+    cases = load_cases() if args.frozen_only else all_cases()
+    if args.model:
+        from evals.judges import pair_judge
+        from rag.app import build_app
+        from rag.core.settings import load_settings
+
+        judge = pair_judge(build_app(load_settings()), "model")
+        result = run_model_selftest(cases, judge, MODEL_FLOOR if args.floor is None else args.floor)
+    elif args.llm:
         from evals.llm_judge.judge import LLMJudge
         from rag.core.settings import load_settings
 

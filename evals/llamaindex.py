@@ -20,7 +20,8 @@ from typing import Any
 from llama_index.core.evaluation import BaseEvaluator, EvaluationResult
 from llama_index.core.prompts.mixin import PromptDictType
 
-from evals.rag_answers import AnswerRow, LexicalJudge, PairJudge, judge_row
+from evals.metrics.judgement import PairJudge
+from evals.rag_answers import AnswerRow, LexicalJudge, judge_row
 
 
 class CitechatFaithfulnessEvaluator(BaseEvaluator):

@@ -16,23 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evals.dataset import DatasetError
 from evals.metrics.faithfulness import judge_pair, split_claims
+from evals.metrics.judgement import Judgement, PairJudge
 from evals.model_judge.checks import best_sentence
-from evals.model_judge.judge import Judgement
-
-
-class PairJudge(Protocol):
-    """What judges one claim against one evidence text (`ModelJudge`, `LexicalJudge`)."""
-
-    @property
-    def name(self) -> str: ...
-
-    def judge(self, claim: str, evidence: str) -> Judgement: ...
 
 
 class LexicalJudge:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from evals.dataset import DatasetError, EvalItem
 from evals.metrics.correctness import score_correctness
 from evals.metrics.faithfulness import DocumentSource, judge_answer
+from evals.metrics.judgement import PairJudge as Decider
 from evals.metrics.llm_faithfulness import PairJudge, judge_answer_llm
 from evals.metrics.refusal import score_refusal
 from evals.metrics.retrieval import resolve_quotes, score_retrieval
@@ -36,7 +37,7 @@ RETRIEVAL_K = 5  # doc cut-off for hit/recall/nDCG; fixed so that a smaller answ
 def score_item(
     item: EvalItem, answer: Answer, chunks: Mapping[str, Chunk], docs: DocumentSource,
     gold_docs: set[str], embedder: Embedder | None = None, k: int = RETRIEVAL_K,
-    llm_judge: PairJudge | None = None,
+    llm_judge: PairJudge | None = None, decider: Decider | None = None,
 ) -> QuestionResult:
     """Score one answer with every metric and decide pass/fail (the offline judge decides
     faithfulness; the LLM judge, when given, is reported beside it)."""
@@ -44,7 +45,7 @@ def score_item(
     correctness = score_correctness(answer.short_answer, answer.answer, answer.refused,
                                     item.answers)
     refusal = score_refusal(answer.refused, item.expect_refusal)
-    faithfulness = judge_answer(answer, docs, chunks, embedder)
+    faithfulness = judge_answer(answer, docs, chunks, embedder, decider)
     llm = judge_answer_llm(answer, chunks, llm_judge) if llm_judge is not None else None
     reasons = []
     if refusal.status == "wrong":
@@ -88,6 +89,7 @@ def run_eval(
     app: App, items: Sequence[EvalItem], *, dataset: str, config: dict[str, Any],
     k: int | None = None, default_as_of: date | None = None, progress: bool = True,
     llm_judge: PairJudge | None = None, selftests: Sequence[SelfTestResult] = (),
+    decider: Decider | None = None,
 ) -> EvalRun:
     """Ask every question through `app.service` as of its `as_of` (else `default_as_of`, else
     today) and score the answers; `selftests` (the judges' self-tests) are kept in the run."""
@@ -100,14 +102,14 @@ def run_eval(
         answer, chunks = app.service.ask_with_chunks(item.question, k, None, as_of)
         by_id = {c.chunk.chunk_id: c.chunk for c in chunks}
         results.append(score_item(item, answer, by_id, app.catalog, gold[item.id], app.embedder,
-                                  llm_judge=llm_judge))
+                                  llm_judge=llm_judge, decider=decider))
     return _run(dataset, items, config, results, warnings, selftests)
 
 
 def replay_eval(
     app: App, items: Sequence[EvalItem], answers: Mapping[str, Answer], *, dataset: str,
     config: dict[str, Any], progress: bool = True, llm_judge: PairJudge | None = None,
-    selftests: Sequence[SelfTestResult] = (),
+    selftests: Sequence[SelfTestResult] = (), decider: Decider | None = None,
 ) -> EvalRun:
     """Re-score stored answers (by question id) without generating; chunks come from the catalog."""
     from tqdm import tqdm
@@ -123,7 +125,7 @@ def replay_eval(
         chunks = app.catalog.chunks([r.chunk_id for r in answer.retrieved]) if answer.retrieved \
             else {}
         results.append(score_item(item, answer, chunks, app.catalog, gold[item.id], app.embedder,
-                                  llm_judge=llm_judge))
+                                  llm_judge=llm_judge, decider=decider))
     return _run(dataset, items, config, results, warnings, selftests)
 
 

@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from evals.metrics.judgement import PairJudge
 from evals.metrics.text import content_words, dates_in, fold, names_in, numbers_in, present
 from rag.core.errors import CitechatError
 from rag.core.protocols import Embedder
@@ -39,6 +40,8 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|denied|denie
                        re.IGNORECASE)
 _QUOTES = "\"'“”‘’ "
 _DATE_NOTE = re.compile(r"^\(?\s*as of\s+([^()]+?)\s*\)?\.?$", re.IGNORECASE)
+# The label citechat's answers put before a quote of an earlier report of a revised figure.
+_REPORT_LABEL = re.compile(r"^(?:earlier|latest) report(?:,\s*([^:]{4,30}))?:\s*", re.IGNORECASE)
 
 
 class DocumentSource(Protocol):
@@ -68,6 +71,9 @@ class PairJudgement(BaseModel):
     similarity: float | None = None
     missing: list[str] = []  # numbers, dates, names absent from the evidence
     negation_mismatch: bool = False
+    p_supported: float | None = None  # the model judge's probability, when it decided
+    judge: str = "lexical"
+    reasons: list[str] = []
 
 
 class SentenceVerdict(BaseModel):
@@ -164,14 +170,36 @@ def _similarity(embedder: Embedder | None, a: str, b: str) -> float | None:
     return round(float(np.clip(vectors[0] @ vectors[1], -1.0, 1.0)), 4)
 
 
+def decide(
+    sentence: str, evidence: str, embedder: Embedder | None = None,
+    pair_judge: PairJudge | None = None,
+) -> PairJudgement:
+    """The pair judgement: the model judge's when one is given (the default decision where the
+    local model is installed), else the lexical judge's."""
+    lexical = judge_pair(sentence, evidence, embedder)
+    if pair_judge is None:
+        return lexical
+    j = pair_judge.judge(sentence, evidence)
+    return lexical.model_copy(update={"verdict": j.verdict, "p_supported": j.p_supported,
+                                      "judge": pair_judge.name, "reasons": j.reasons})
+
+
 def judge_sentence(
     sentence: str, markers: Sequence[int], answer: Answer, docs: DocumentSource,
     chunks: Mapping[str, Chunk], embedder: Embedder | None = None,
+    pair_judge: PairJudge | None = None,
 ) -> SentenceVerdict:
-    """Judge one sentence against what it cites, then look for a better chunk."""
+    """Judge one sentence against what it cites, then look for a better chunk (lexically)."""
     by_n = {c.n: c for c in answer.citations}
     cited = [by_n.get(n) for n in markers]
     problems = [p for p in (check_citation(c, docs) for c in cited) if p]
+    label = _REPORT_LABEL.match(sentence)
+    if label:  # "Earlier report, 6 Sep 2026: …": the date must be a cited source's, and the
+        day = label.group(1)  # rest is judged as the claim
+        dates = {news_date(c.publish_date) for c in cited if c is not None}
+        if day and day.strip() not in dates:
+            problems.append(f"the label's date {day.strip()} is no cited source's date")
+        sentence = sentence[label.end():].strip(_QUOTES) or sentence
     valid = bool(markers) and not problems
     found = [c for c in cited if c is not None]
     quote = " ".join(c.quote for c in found)
@@ -179,10 +207,10 @@ def judge_sentence(
     # A source's publication date is part of what a citation vouches for ("Earlier report,
     # 3 Sep 2026: …"), so the judge reads it beside the quote.
     published = " ".join(news_date(c.publish_date) for c in found)
-    judgement = judge_pair(sentence, f"{quote} {published}", embedder) if quote.strip() \
-        else None
+    judgement = decide(sentence, f"{quote} {published}", embedder, pair_judge) \
+        if quote.strip() else None
     if (judgement is None or judgement.verdict != "supported") and cited_chunks:
-        wider = judge_pair(sentence, " ".join(cited_chunks), embedder)
+        wider = decide(sentence, " ".join(cited_chunks), embedder, pair_judge)
         judgement = wider if judgement is None or wider.verdict == "supported" else judgement
     common: dict[str, Any] = {"sentence": sentence, "markers": list(markers),
                               "citations_valid": valid, "cited_text": quote,
@@ -226,6 +254,8 @@ def date_note(sentence: str) -> str | None:
 
 
 def _why(j: PairJudgement) -> str:
+    if j.p_supported is not None:
+        return "; ".join(j.reasons) or f"P(supported) {j.p_supported:.2f} ({j.judge})"
     if j.missing:
         return "not in the cited text: " + ", ".join(j.missing)
     if j.negation_mismatch:
@@ -235,7 +265,7 @@ def _why(j: PairJudgement) -> str:
 
 def judge_answer(
     answer: Answer, docs: DocumentSource, chunks: Mapping[str, Chunk],
-    embedder: Embedder | None = None,
+    embedder: Embedder | None = None, pair_judge: PairJudge | None = None,
 ) -> FaithfulnessResult:
     """Judge every sentence of an answer; refusals and empty answers are "n/a"."""
     if answer.refused:
@@ -244,7 +274,8 @@ def judge_answer(
     if not claims:
         return FaithfulnessResult(status="n/a", reason="no sentences to judge")
     try:
-        verdicts = [judge_sentence(s, m, answer, docs, chunks, embedder) for s, m in claims]
+        verdicts = [judge_sentence(s, m, answer, docs, chunks, embedder, pair_judge)
+                    for s, m in claims]
     except (CitechatError, RuntimeError, ValueError, OSError) as exc:
         return FaithfulnessResult(status="judge_error", reason=f"{type(exc).__name__}: {exc}")
     marked = [v.citations_valid for v in verdicts if v.markers]
@@ -252,5 +283,5 @@ def judge_answer(
         status="ok", sentences=verdicts,
         supported_share=sum(v.verdict == "supported" for v in verdicts) / len(verdicts),
         citation_validity=sum(marked) / len(marked) if marked else None,
-        faithful=not any(v.verdict in ("unsupported", "wrongly_cited") for v in verdicts),
+        faithful=all(v.verdict == "supported" for v in verdicts),  # uncertain is not supported
     )

@@ -23,18 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from evals.llm_judge.cache import JudgeCache, cache_key
+from evals.metrics.judgement import Judgement
 from evals.model_judge.checks import names_missing, negation_mismatch, numbers_missing
 from evals.model_judge.windows import best_windows
 from rag.core.protocols import ChatModel, ModelPrompt
 from rag.text.sections import read_sections
 
 PROMPT_VERSION = "support_v1"
-Verdict = Literal["supported", "unsupported", "uncertain"]
 
 
 @dataclass(frozen=True)
@@ -47,17 +44,6 @@ class JudgeTuning:
     veto_numbers: bool = True
     veto_negation: bool = False
     names_uncertain: bool = True
-
-
-class Judgement(BaseModel):
-    """One claim against one evidence text: the verdict and what decided it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    verdict: Verdict
-    p_supported: float
-    evidence: str  # the windows the model read
-    reasons: list[str] = []
 
 
 class ModelJudge:

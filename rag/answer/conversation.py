@@ -2,9 +2,12 @@
 the UI.
 
 A question is a follow-up when it leans on the conversation: it opens with "and"/"but"/"what
-about", starts with a pronoun, refers back ("it", "they", "her") without naming anything
-itself, or is elliptical (names nothing and asks about at most one thing: "Who won?"). Length
-alone decides nothing. Two rewriters share one signature, `rewrite(question, history) -> str`:
+about", starts with a pronoun, points back with a demonstrative ("that decision", "those
+councillors"; not a date phrase such as "this week"), refers back ("it", "they", "her")
+without naming anything itself, or is elliptical (names nothing and asks about at most one
+thing: "Who won?"). Length alone decides nothing. The UI shows the rewritten question and can
+ask the original as typed instead. Two rewriters share one signature,
+`rewrite(question, history) -> str`:
 
 - `carry_over` (pure, no model): the previous standalone question's names are added;
 - `LLMRewriter`: asks the model (prompt `rewrite_v1`), and falls back to `carry_over` when the
@@ -23,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from llama_index.core.llms import ChatMessage, MessageRole
 
@@ -30,11 +34,14 @@ from rag.answer.llm.citations import strip_markers
 from rag.answer.llm.prompt import load_template
 from rag.core.types import Answer
 from rag.text.lexicon import lexicon
+from rag.text.timeframe import resolve_window
 
 _OPENERS = re.compile(r"^\s*(?:and|but|also|so|then|ok(?:ay)?|now)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)[\s?.!]*$", re.I)
 _CAPITALISED = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.&-]*)*")
 _WORD = re.compile(r"[\w'’]+")
+_DEMONSTRATIVE = re.compile(r"\b(?:this|that|these|those)\s+([A-Za-z][\w'’-]*)", re.I)
+_ANY_DAY = date(2000, 1, 1)  # only whether a phrase is a date phrase is asked, not its dates
 
 
 def entities(text: str) -> list[str]:
@@ -67,7 +74,7 @@ def is_follow_up(question: str) -> bool:
     lex = lexicon()
     if _OPENERS.match(question) or _WHAT_ABOUT.match(question):
         return True
-    if words[0] in lex.words("pronouns"):
+    if words[0] in lex.words("pronouns") or points_back(question):
         return True
     if entities(question):
         return False
@@ -76,6 +83,22 @@ def is_follow_up(question: str) -> bool:
     asked = [w for w in words if w not in lex.words("question_openers")
              and w not in lex.stopwords("conversation")]
     return len(asked) <= 1
+
+
+def points_back(question: str) -> bool:
+    """Whether a demonstrative before a word points at something said earlier ("Why was that
+    decision reversed?"), rather than at a date ("this week") or a clause ("said that the").
+
+    >>> points_back("Why was that decision reversed?"), points_back("Who won this week?")
+    (True, False)
+    """
+    stop = lexicon().stopwords("conversation")
+    for match in _DEMONSTRATIVE.finditer(question):
+        if match.group(1).lower() in stop:
+            continue
+        if resolve_window(match.group(0), _ANY_DAY) is None:
+            return True
+    return False
 
 
 def carry_over(question: str, history: Sequence[str]) -> str:

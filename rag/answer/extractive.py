@@ -421,6 +421,7 @@ def _citation(n: int, scored: ScoredChunk, sentence: Sentence) -> Citation:
         title=chunk.title,
         url=chunk.url,
         publish_date=chunk.publish_date,
+        date_provenance=chunk.date_provenance,
         quote=sentence.text,
         start=chunk.start + sentence.start,
         end=chunk.start + sentence.end,

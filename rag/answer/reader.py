@@ -20,6 +20,7 @@ instructions, and instruction-like sentences are never shown to the model at all
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,14 +40,28 @@ PROMPT_VERSION = "reader_v1"
 
 @dataclass(frozen=True)
 class ReaderTuning:
-    """Knobs of the reading answerer; `min_support` is calibrated on realtimeqa_dev plus
-    answer-removed negatives (bench/results/reader_calibration.md)."""
+    """Knobs of the reading answerer. The refusal decision: `confidence` combines the model's
+    P(YES) with the retrieval evidence (the best chunk's fused score, the best sentence's
+    match score) in a logistic model whose `weights` and threshold `min_support` were
+    calibrated on realtimeqa_dev plus answer-removed negatives (`bench/reader_report.py`,
+    bench/results/reader.md)."""
 
     min_support: float = 0.5
+    weights: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 0.0)  # bias, P(YES), top, sent
     max_passages: int = 3
     passage_chars: int = 260
     max_tokens: int = 48
     type_weight: float = 0.6  # boost for sentences holding a phrase of the asked type
+
+    def confidence(self, p_yes: float, top_chunk: float, top_sentence: float) -> float:
+        """P(the passages hold the answer): a logistic model over the model's P(YES), the
+        log of the best chunk's fused retrieval score, and the best sentence's score."""
+        bias, w_yes, w_top, w_sentence = self.weights
+        if (w_top, w_sentence) == (0.0, 0.0):
+            return p_yes  # uncalibrated: the model alone
+        z = bias + w_yes * p_yes + w_top * math.log(max(top_chunk, 1e-6)) \
+            + w_sentence * top_sentence
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -99,38 +114,57 @@ class ReaderAnswerer:
         return self.stream(question, chunks).result()
 
     def stream(self, question: str, chunks: Sequence[ScoredChunk]) -> ReaderStream:
-        passages = self.passages(question, chunks)
-        if not passages:
-            return ReaderStream(iter([REFUSAL]), lambda _: self._refusal(question, chunks, None))
-        support = self.support(question, passages)
-        if support < self.tuning.min_support:
-            return ReaderStream(iter([REFUSAL]),
-                                lambda _: self._refusal(question, chunks, support))
-        pieces = self._model.stream(self.prompt("answer", question, passages),
-                                    self.tuning.max_tokens)
-        return ReaderStream(pieces, lambda reply: self.compose(
-            question, chunks, passages, read(reply, passages, support)))
+        """The reply as the model writes it, then the composed answer. Nothing is read before
+        the first piece is asked for, so a caller can say "reading…" at once."""
+        done: dict[str, Answer] = {}
+        read_state: dict[str, object] = {}
+
+        def pieces() -> Iterator[str]:
+            ranked = self.ranked(question, chunks)
+            passages = self.passages(chunks, ranked, question)
+            if not passages:
+                done["answer"] = self._refusal(question, chunks, None)
+                yield REFUSAL
+                return
+            support = self.tuning.confidence(self.support(question, passages),
+                                             chunks[0].score, ranked[0].score)
+            if support < self.tuning.min_support:
+                done["answer"] = self._refusal(question, chunks, support)
+                yield REFUSAL
+                return
+            read_state.update(passages=passages, support=support)
+            yield from self._model.stream(self.prompt("answer", question, passages),
+                                          self.tuning.max_tokens)
+
+        def finish(reply: str) -> Answer:
+            if "answer" in done:
+                return done["answer"]
+            passages = read_state["passages"]
+            support = read_state["support"]
+            assert isinstance(passages, list) and isinstance(support, float)
+            return self.compose(question, chunks, passages, read(reply, passages, support))
+
+        return ReaderStream(pieces(), finish)
 
     # ------------------------------------------------------------------ steps
 
-    def passages(self, question: str, chunks: Sequence[ScoredChunk]) -> list[Passage]:
+    def ranked(self, question: str, chunks: Sequence[ScoredChunk]) -> list[Scored]:
+        """The retrieved sentences, best match first (the extractive stage's scores)."""
+        return [Scored(s.chunk, s.start, s.end, s.text, s.score)
+                for s in self._ranker.rank_sentences(question, chunks)]
+
+    def passages(self, chunks: Sequence[ScoredChunk], ranked: Sequence[Scored],
+                 question: str = "") -> list[Passage]:
         """The short numbered passages the model reads, best first."""
-        ranked = [Scored(s.chunk, s.start, s.end, s.text, s.score)
-                  for s in self._ranker.rank_sentences(question, chunks)]
-        ranked = favour_answer_types(question, ranked, weight=self.tuning.type_weight)
+        favoured = favour_answer_types(question, ranked, weight=self.tuning.type_weight) \
+            if question else list(ranked)
         return passages_from_spans(
-            [c.chunk for c in chunks], [(s.chunk, s.start, s.end) for s in ranked],
+            [c.chunk for c in chunks], [(s.chunk, s.start, s.end) for s in favoured],
             max_passages=self.tuning.max_passages, max_chars=self.tuning.passage_chars)
 
     def support(self, question: str, passages: Sequence[Passage]) -> float:
         """The model's probability that a passage answers the question."""
         return self._model.yes_probability(self.prompt("support", question, passages))
-
-    def confirm(self, question: str, passages: Sequence[Passage], short: str, n: int) -> float:
-        """The model's probability that `short`, from passage `n`, answers the question."""
-        prompt = self.prompt("confirm", question, passages)
-        task = prompt.task.format(answer=short, n=n)
-        return self._model.yes_probability(ModelPrompt(prompt.system, prompt.context, task))
 
     def prompt(self, task: str, question: str, passages: Sequence[Passage]) -> ModelPrompt:
         parts = load_template(PROMPT_VERSION)
@@ -152,6 +186,7 @@ class ReaderAnswerer:
         citation = Citation(
             n=1, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title,
             url=passage.url, publish_date=passage.publish_date,
+            date_provenance=passage.date_provenance,
             quote=passage.text[start:end], start=passage.start + start, end=passage.start + end,
         )
         day = news_date(passage.publish_date)
@@ -181,14 +216,21 @@ class ReaderAnswerer:
                       verification=checks or None)
 
 
+_PASSAGE = re.compile(r"\(?\s*passages?\s+(\d{1,2})\s*\)?", re.I)
+
+
 def read(reply: str, passages: Sequence[Passage], support: float) -> Reading:
-    """Parse "short answer [n]" and ground it: the passage it cites if that one holds it,
-    else the first that does; `cited` stays None when none does (or the model refused)."""
-    short = strip_markers(reply.strip().splitlines()[0] if reply.strip() else "")
-    short = re.sub(r"^\s*(?:answer|short answer)\s*:\s*", "", short, flags=re.I).strip(" \"'“”")
+    """Parse "short answer (passage n)" (or "[n]") and ground it: the passage it names if that
+    one holds it, else the first that does; `cited` stays None when none does (or the model
+    refused)."""
+    first = reply.strip().splitlines()[0] if reply.strip() else ""
+    named = [int(n) for n in _PASSAGE.findall(first)] + find_cited(first)
+    short = strip_markers(_PASSAGE.sub("", first))
+    short = re.sub(r"^\s*(?:answer|short answer)\s*:\s*", "", short, flags=re.I)
+    short = short.strip(" \"'“”,;:-").removesuffix(".").strip()
     if not short or is_refusal(short):
         return Reading(support, reply, short)
-    cited = [n for n in find_cited(reply) if 1 <= n <= len(passages)]
+    cited = [n for n in named if 1 <= n <= len(passages)]
     order = cited + [n for n in range(1, len(passages) + 1) if n not in cited]
     for n in order:
         chunk = passages[n - 1].chunk

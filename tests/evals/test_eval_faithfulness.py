@@ -112,4 +112,4 @@ def test_a_date_in_a_sentence_may_be_the_cited_sources_publish_date():
     wrong = right.model_copy(update={"answer": f"Earlier report, 2 Sep 2026: {quote}"})
     assert judge_answer(right, CATALOG, CHUNKS).faithful
     verdict = judge_answer(wrong, CATALOG, CHUNKS).sentences[0]
-    assert verdict.verdict == "unsupported" and "2" in verdict.judgement.missing
+    assert verdict.verdict == "unsupported" and "2 Sep 2026" in verdict.reason

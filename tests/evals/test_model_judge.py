@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from evals.llm_judge.cache import JudgeCache
 from evals.llamaindex import CitechatFaithfulnessEvaluator
+from evals.llm_judge.cache import JudgeCache
 from evals.model_judge.judge import JudgeTuning, ModelJudge
 from evals.model_judge.windows import best_windows
 from evals.rag_answers import AnswerRow, LexicalJudge, judge_row, read_rows

@@ -100,5 +100,10 @@ def run_cli(argv: Sequence[str], monkeypatch, embedder) -> int:
     monkeypatch.setattr(cli_common, "build_app", lambda s: build_app(s, embedder=embedder))
     parser = argparse.ArgumentParser(prog="citechat")
     register(parser.add_subparsers(dest="command", required=True), cli_common.common_flags())
-    args = parser.parse_args(argv)
+    # The answerer and the judge without a model: extractive, lexical (unless a test says).
+    defaults: list[str] = []
+    for flag, value in (("--mode", "extractive"), ("--decision", "lexical")):
+        if flag not in argv:
+            defaults += [flag, value]
+    args = parser.parse_args([*argv, *defaults])
     return args.run(args)

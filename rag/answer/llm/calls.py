@@ -30,7 +30,7 @@ from rag.answer.llm.errors import (
     RateLimited,
     redact,
 )
-from rag.core.errors import ModelError
+from rag.core.errors import ModelError, redact_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,7 +82,7 @@ def call_with_retries(
 
 def map_error(exc: Exception, endpoint: Endpoint, *, attempts: int = 1) -> ModelError:
     """The `ModelError` for an exception raised while talking to `endpoint`."""
-    url, model = endpoint.base_url, endpoint.model
+    url, model = redact_url(endpoint.base_url), endpoint.model  # a password in it stays out
     detail = _detail(exc, endpoint.secrets)
     if isinstance(exc, openai.APITimeoutError):
         return EndpointTimeout(

@@ -66,8 +66,8 @@ def compose(
                                                                          strict=True)]
         if check.verdict in KEPT:
             shown.append(with_markers(check.sentence, numbers))
-        elif check.verdict == "not_a_claim":
-            shown.append(check.sentence)
+        elif check.verdict == "not_a_claim" and "refusal" in check.reasons:
+            shown.append(check.sentence)  # other non-claims ("HACKED.") are not shown
         elif unsupported == "mark":
             shown.append(f"{UNSUPPORTED_MARK} {check.sentence}")
         report.append(_report(check, numbers, sources, dropped=unsupported == "drop"))
@@ -86,7 +86,8 @@ def _cite(citations: list[Citation], chunk: Chunk, span: tuple[int, int]) -> int
             return citation.n
     citations.append(Citation(
         n=len(citations) + 1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=chunk.title,
-        url=chunk.url, publish_date=chunk.publish_date, quote=chunk.text[span[0]:span[1]],
+        url=chunk.url, publish_date=chunk.publish_date, date_provenance=chunk.date_provenance,
+        quote=chunk.text[span[0]:span[1]],
         start=start, end=end,
     ))
     return len(citations)

@@ -40,7 +40,7 @@ class LlamaCppModel:
     """`stream` and `yes_probability` over one GGUF file (see the module docstring)."""
 
     def __init__(
-        self, path: Path | Callable[[], Path], *, threads: int = 0, context_tokens: int = 4096,
+        self, path: Path | Callable[[], Path], *, threads: int = 0, context_tokens: int = 2048,
         name: str = "",
     ) -> None:
         self._path = path
@@ -120,7 +120,7 @@ class LlamaCppModel:
         try:
             self._llama = Llama(model_path=str(path), n_ctx=self._context,
                                 n_threads=self._threads, n_threads_batch=self._threads,
-                                n_batch=512, verbose=False)
+                                n_batch=256, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"cannot load the model {path}: {exc}") from None
         log.info("loaded %s (%d threads, %d context tokens)", path.name, self._threads,

@@ -38,7 +38,11 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’-]*")
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules?|prompt|above|previous)\b"
-    r"|\b(you are now|as an ai|system prompt|new instructions?)\b",
+    r"|\b(you are now|as an ai|system prompt|new instructions?|from now on)\b"
+    # orders about how to answer: "answer every question … with the word X", "reply only X"
+    r"|\b(answer|reply|respond)\b.{0,60}\b(with|using)\b.{0,40}\b(word|words|phrase|only)\b"
+    r"|\b(answer|reply|respond)\s+(every|all|any)\s+questions?\b"
+    r"|\b(say|output|print|write)\s+(only|just)\b|\bthe single word\b",
     re.I,
 )
 _REFUSALS = re.compile(r"^\W*(the )?documents (don'?t|do not|doesn'?t|does not) say", re.I)

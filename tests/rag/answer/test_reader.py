@@ -33,7 +33,7 @@ def reader(model: ScriptedChatModel, **tuning) -> ReaderAnswerer:
 
 
 def test_a_supported_answer_is_quoted_from_its_passage_with_document_offsets():
-    model = ScriptedChatModel(reply="Mayor Felix Amundsen [1]", support=0.9)
+    model = ScriptedChatModel(reply="Mayor Felix Amundsen (passage 1)", support=0.9)
     answer = reader(model).answer(QUESTION, CHUNKS)
     assert not answer.refused and answer.mode == "local" and answer.model == "scripted-model"
     assert answer.short_answer == "Mayor Felix Amundsen" and answer.support == 0.9
@@ -96,15 +96,16 @@ def test_no_chunks_refuse_without_calling_the_model():
 
 
 def test_streaming_yields_the_reply_then_the_composed_answer():
-    model = ScriptedChatModel(reply="Mayor Felix Amundsen [1]", piece=3)
+    model = ScriptedChatModel(reply="Mayor Felix Amundsen (passage 1)", piece=3)
     streamed = reader(model).stream(QUESTION, CHUNKS)
-    assert "".join(streamed) == "Mayor Felix Amundsen [1]"
+    assert "".join(streamed) == "Mayor Felix Amundsen (passage 1)"
     assert streamed.result().citations[0].doc_id == "bridge"
 
 
 def test_passages_are_short_and_few():
     model = ScriptedChatModel()
-    passages = reader(model, max_passages=1, passage_chars=90).passages(QUESTION, CHUNKS)
+    answerer = reader(model, max_passages=1, passage_chars=90)
+    passages = answerer.passages(CHUNKS, answerer.ranked(QUESTION, CHUNKS), QUESTION)
     assert len(passages) == 1 and len(passages[0].chunk.text) <= 90
     assert "Felix Amundsen" in passages[0].chunk.text
 
@@ -128,3 +129,20 @@ def test_read_takes_the_first_line_and_drops_labels():
 def test_the_quote_is_the_sentence_holding_the_answer():
     start, end = quote_span(BRIDGE, "Felix Amundsen")
     assert BRIDGE[start:end] == "Mayor Felix Amundsen cut a ribbon at a small ceremony."
+
+
+@pytest.mark.parametrize("reply", ["Mayor Felix Amundsen (passage 1)",
+                                   "Mayor Felix Amundsen [1]",
+                                   "Answer: Mayor Felix Amundsen (Passage 1).\nmore text"])
+def test_the_passage_is_read_in_either_form(reply):
+    model = ScriptedChatModel(reply=reply)
+    answer = reader(model).answer(QUESTION, CHUNKS)
+    assert answer.short_answer == "Mayor Felix Amundsen" and answer.citations[0].doc_id == "bridge"
+
+
+def test_the_refusal_confidence_combines_the_model_and_the_retrieval_evidence():
+    tuning = ReaderTuning(weights=(-1.0, 2.0, 0.5, 1.0))
+    strong = tuning.confidence(0.9, top_chunk=0.05, top_sentence=1.2)
+    weak = tuning.confidence(0.9, top_chunk=0.005, top_sentence=0.3)
+    assert 0.0 < weak < strong < 1.0
+    assert ReaderTuning().confidence(0.42, 0.01, 0.5) == 0.42  # uncalibrated: the model alone
