@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from rag.core.filters import clean_question
 from rag.core.protocols import Answerer, Retriever, SearchFilters, TurnSink
 from rag.core.settings import TimeSettings
 from rag.core.types import Answer, AskContext, ScoredChunk
@@ -129,7 +130,7 @@ class CitechatService:
         started = self._clock()
         asked = self._resolve(question, k, filters, as_of)
         chunks = self._retrieve(asked)
-        answer = self._answerer.answer(question, chunks)
+        answer = self._answerer.answer(asked.question, chunks)
         return self._done(asked, answer, chunks, started), chunks
 
     def stream(
@@ -145,10 +146,10 @@ class CitechatService:
         chunks = self._retrieve(asked)
         streamer = getattr(self._answerer, "stream", None)
         if streamer is None:
-            answer = self._answerer.answer(question, chunks)
+            answer = self._answerer.answer(asked.question, chunks)
             return ServiceStream(iter([answer.answer]),
                                  lambda: self._done(asked, answer, chunks, started), chunks)
-        streamed = streamer(question, chunks)
+        streamed = streamer(asked.question, chunks)
         return ServiceStream(iter(streamed),
                              lambda: self._done(asked, streamed.result(), chunks, started),
                              chunks)
@@ -159,6 +160,7 @@ class CitechatService:
         self, question: str, k: int | None, filters: SearchFilters | None, as_of: date | None
     ) -> Asked:
         day = as_of or self._today()
+        question = clean_question(question)
         return Asked(question, k or self._answer_k, filters, day, resolve_window(question, day))
 
     def _retrieve(self, asked: Asked) -> list[ScoredChunk]:

@@ -34,6 +34,17 @@ def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_model_unless_asked() -> Iterator[None]:
+    """Every test answers extractively and judges lexically unless it asks for a model: the
+    defaults (auto) would load the 1.1 GB local model wherever it is installed. Settings given
+    explicitly (make_app(answer={"mode": "local"})) still win over these variables."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CITECHAT_ANSWER__MODE", "extractive")
+        patch.setenv("CITECHAT_JUDGE__DECISION", "lexical")
+        yield
+
+
 @pytest.fixture
 def make_app(tmp_path: Path, fake_embedder: HashingEmbedder):
     """Build an App over a temp data dir (embedded Chroma) with the hashing embedder; the answer

@@ -42,8 +42,9 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     hook_dir = tmp_path / "hook"
     hook_dir.mkdir(exist_ok=True)
     (hook_dir / "sitecustomize.py").write_text(HOOK)
-    env = {**os.environ, "PYTHONPATH": str(hook_dir), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
-           "CITECHAT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHAT_")}  # defaults
+    env |= {"PYTHONPATH": str(hook_dir), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
+            "CITECHAT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
     cmd = [*_netns_prefix(), sys.executable, "-m", "rag.cli.main", *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).resolve().parent.parent)

@@ -99,7 +99,8 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise ConfigError(f"--questions {path}: no such file")
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    text = path.read_bytes().decode("utf-8", "replace")  # a bad byte is one bad line, not a crash
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

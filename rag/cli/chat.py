@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from rag.answer.conversation import LLMRewriter, Turn, rule_rewriter
 from rag.chat import ChatSession
-from rag.cli.common import add_mode_flag, arg_day, make_app
+from rag.cli.common import add_mode_flag, arg_day, arg_k, make_app
 from rag.cli.render import print_answer
 from rag.core.errors import CitechatError
 from rag.core.protocols import StreamingAnswerer
@@ -28,7 +28,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "carrying over the previous question's names otherwise).",
     )
     add_mode_flag(p)
-    p.add_argument("-k", type=int, help="passages per answer (default: answer.top_k)")
+    p.add_argument("-k", type=arg_k, help="passages per answer (default: answer.top_k)")
     p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="answer as on this date (default: today)")
     p.set_defaults(run=cmd_chat)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,13 @@ from rag.app import App, build_app
 from rag.core.errors import ConfigError
 from rag.core.filters import make_filters, parse_day
 from rag.core.protocols import SearchFilters
-from rag.core.settings import load_settings
+from rag.core.settings import CitechatSettings, load_settings
+from rag.stores.catalog import list_collections
 
 MODES = ["auto", "local", "extractive", "llm"]
+# Subcommands that read a collection: naming one that does not exist is an error, not a new
+# empty collection (only `ingest` creates one; `stats` checks for itself).
+READS_A_COLLECTION = frozenset(["ask", "retrieve", "chat"])
 
 
 def common_flags() -> argparse.ArgumentParser:
@@ -38,7 +43,44 @@ def make_app(args: argparse.Namespace) -> App:
         overrides["chroma"] = {"url": args.chroma_url}
     if getattr(args, "mode", None):
         overrides["answer"] = {"mode": args.mode}
-    return build_app(load_settings(args.config, **overrides))
+    settings = load_settings(args.config, **overrides)
+    check_data_dir(settings)
+    if getattr(args, "command", None) in READS_A_COLLECTION:
+        require_collection(settings)
+    return build_app(settings)
+
+
+FIX_DATA_DIR = "pass --data-dir DIR (or set CITECHAT_DATA_DIR) to a folder you can write to"
+
+
+def check_data_dir(settings: CitechatSettings) -> None:
+    """Raise `ConfigError` when the data dir cannot be used: a file, a folder this user may
+    not enter, or (with embedded Chroma, which writes even to answer) a read-only one."""
+    path = settings.data_dir
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"the data dir {path} is a file, not a folder: {FIX_DATA_DIR}")
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise ConfigError(f"cannot read the data dir {path} (permission denied): run as its "
+                          f"owner, give this user access (chmod/chown), or {FIX_DATA_DIR}")
+    if path.is_dir() and not settings.chroma.url and not os.access(path, os.W_OK):
+        raise ConfigError(f"the data dir {path} is read-only, and embedded Chroma writes to it "
+                          "even to answer: make it writable, copy it somewhere writable and "
+                          "pass --data-dir, or serve its chroma/ with `chroma run` and pass "
+                          "--chroma-url")
+
+
+def require_collection(settings: CitechatSettings) -> None:
+    """Raise `ConfigError` when the collection was never ingested, listing the ones there are."""
+    existing = list_collections(settings.data_dir)
+    if settings.collection in existing:
+        return
+    where = f"under {settings.data_dir}"
+    others = f"collections {where}: {', '.join(existing)}" if existing else f"none {where}"
+    raise ConfigError(
+        f"collection {settings.collection!r} does not exist ({others}); pick one with "
+        f"--collection NAME, or create it with `citechat ingest PATH --collection "
+        f"{settings.collection}`"
+    )
 
 
 def add_mode_flag(p: argparse.ArgumentParser) -> None:
@@ -56,9 +98,23 @@ def arg_day(value: str) -> date | None:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+MAX_K = 200
+
+
+def arg_k(value: str) -> int:
+    """An argparse `type=` for -k: a whole number from 1 to MAX_K."""
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"{k} is out of range: use 1 to {MAX_K}")
+    return k
+
+
 def add_search_flags(p: argparse.ArgumentParser) -> None:
     """-k, --as-of, --since, --until, --source and --json."""
-    p.add_argument("-k", type=int, help="number of passages (default: from settings)")
+    p.add_argument("-k", type=arg_k, help=f"number of passages, 1-{MAX_K} (default: settings)")
     p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="read the documents as on this date (default today): later documents "
                    "are not read, 'this week' or 'on Monday' count back from it")

@@ -8,7 +8,7 @@ from typing import Any
 
 from evals.command import EvalOptions, default_baseline_target, resolve_dataset, run_eval_command
 from rag.app import App
-from rag.cli.common import arg_day, make_app
+from rag.cli.common import add_mode_flag, arg_day, arg_k, make_app
 from rag.core.errors import ConfigError
 
 DESCRIPTION = """Run every question of an eval dataset through the answer service (or re-score
@@ -54,7 +54,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="re-score `citechat ask --questions … --json` output instead of asking")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="report folder (default: <data dir>/eval-reports/<dataset>)")
-    p.add_argument("-k", type=int, help="passages the answerer reads (default: answer.top_k)")
+    p.add_argument("-k", type=arg_k, help="passages the answerer reads (default: answer.top_k)")
     p.add_argument("--as-of", type=arg_day, metavar="YYYY-MM-DD",
                    help="date for questions without as_of (default: newest document's date)")
     p.add_argument("--tolerance", type=float, default=0.02,
@@ -63,6 +63,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the dataset eval: offline, or offline plus an LLM judge (default: "
                    "judge.mode); faithfulness: auto (the local model judge if installed, else "
                    "lexical), model, lexical, or llm (the [judge]/[llm] endpoint)")
+    p.add_argument("--decision", choices=["auto", "model", "lexical", "llm"],
+                   help="which judge decides faithfulness (default: judge.decision, auto: the "
+                   "local model's calibrated judge where installed, else lexical)")
+    add_mode_flag(p)
     p.add_argument("--judge-floor", type=float, metavar="X",
                    help="LLM judge self-test floor (default: judge.selftest_floor, 0.80)")
     p.add_argument("--probes", action="store_true",
@@ -87,6 +91,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         update_baseline=Path(update) if update is not None else None, replay=args.replay,
         out=args.out, k=args.k, as_of=args.as_of, tolerance=args.tolerance, judge=args.judge,
         judge_floor=args.judge_floor, probes=args.probes, quiet=args.quiet,
+        decision=args.decision,
     )
 
     def app_for(collection: str | None) -> App:
@@ -101,7 +106,7 @@ def cmd_faithfulness(args: argparse.Namespace) -> int:
     """Judge every sentence of the answers in --answers; write verdicts and reports."""
     if args.answers is None:
         raise ConfigError("citechat eval faithfulness needs --answers FILE.jsonl")
-    from evals.command import pair_judge
+    from evals.judges import pair_judge
     from evals.rag_answers import judge_rows, read_rows
     from evals.rag_answers_report import summary, write_results
 

@@ -7,14 +7,17 @@ from CITECHAT_* environment variables and citechat.toml (see README.md).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
-from rag.cli import ask, chat, ingest, model, ui
+from rag.cli import ask, chat, ingest, model, ui, verify
 from rag.cli import eval as evals_cli
 from rag.cli.common import common_flags
-from rag.core.errors import CitechatError, ConfigError
+from rag.core.errors import CitechatError, ConfigError, InputError
 
 log = logging.getLogger("citechat")
 
@@ -29,6 +32,7 @@ EPILOG = """examples:
   citechat chat                                  a conversation; follow-ups keep the context
   citechat eval --dataset sample --against baseline   regression gate on answer quality
   citechat stats
+  citechat verify [--repair]                     check (and fix) the stores against each other
   citechat ui --port 7860                        chat in the browser (http://127.0.0.1:7860)
   citechat feedback export feedback.jsonl        thumbs up/down → eval dataset
 """
@@ -41,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (ingest, ask, chat, model, ui, evals_cli):
+    for command in (ingest, ask, chat, model, ui, evals_cli, verify):
         command.register(sub, common)
     return parser
 
@@ -58,13 +62,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"citechat: configuration error: {exc}", file=sys.stderr)
         return 2
+    except InputError as exc:
+        print(f"citechat: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `citechat … | head`: the reader left; so do we, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except CitechatError as exc:
         print(f"citechat: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.OperationalError) as exc:  # an unusable data dir, a full disk
+        print(f"citechat: {unusable(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ncitechat: interrupted; everything committed so far is kept — "
               "run the same command again to resume.", file=sys.stderr)
         return 130
+
+
+def unusable(exc: OSError | sqlite3.OperationalError) -> str:
+    """A file-system error as a message that names the file and the fix.
+
+    >>> unusable(PermissionError(13, "Permission denied", "/srv/c/catalog.sqlite"))[:59]
+    'cannot use /srv/c/catalog.sqlite: Permission denied; check '
+    """
+    where = getattr(exc, "filename", None)
+    what = getattr(exc, "strerror", None) or str(exc)
+    if "full" in what or getattr(exc, "errno", None) == errno.ENOSPC:
+        fix = "free some disk space and run the same command again (then `citechat verify`)"
+    else:
+        fix = ("check that the data dir (--data-dir, CITECHAT_DATA_DIR) is a folder this user "
+               "can read and write")
+    return f"cannot use {where}: {what}; {fix}" if where else f"{what}; {fix}"
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from collections import Counter
 from typing import TextIO
 
 from rag.core.types import Answer, AskContext, ScoredChunk
+from rag.text.dates import shown_date
 
 
 def snippet(text: str, width: int = 160) -> str:
@@ -33,7 +34,7 @@ def render_results(results: list[ScoredChunk]) -> str:
         c = item.chunk
         lines.append(
             f"{rank:>2}. {item.score:.4f}  {c.doc_id}  {c.title or '(untitled)'}"
-            f"  [{c.publish_date or 'no date'}]"
+            f"  [{shown_date(c.publish_date, c.date_provenance)}]"
         )
         lines.append(f"    {snippet(c.text)}")
     return "\n".join(lines)
@@ -47,7 +48,8 @@ def render_answer(answer: Answer) -> str:
     lines = [body, "", "Sources:"]
     for c in answer.citations:
         where = c.url or c.doc_id
-        lines.append(f"  [{c.n}] {c.title or c.doc_id} ({c.publish_date or 'no date'}) — {where}")
+        day = shown_date(c.publish_date, c.date_provenance)
+        lines.append(f"  [{c.n}] {c.title or c.doc_id} ({day}) — {where}")
         lines.append(f"      “{snippet(c.quote, 200)}”")
     if context:
         lines += ["", context]

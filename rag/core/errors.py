@@ -5,6 +5,10 @@ Each message says what happened and how to fix it, naming the file, field or set
 
 from __future__ import annotations
 
+import re
+
+_USERINFO = re.compile(r"(?<=://)([^/@\s:]+):([^/@\s]+)@")
+
 
 class CitechatError(Exception):
     """Base of every error citechat raises on purpose."""
@@ -24,3 +28,16 @@ class StoreError(CitechatError):
 
 class ModelError(CitechatError):
     """A local model cannot be loaded, or a remote model endpoint failed."""
+
+
+class InputError(CitechatError):
+    """A question or a value the user typed cannot be used as it is."""
+
+
+def redact_url(url: str) -> str:
+    """`url` with any password in it hidden, for messages and logs.
+
+    >>> redact_url("http://user:s3cret@127.0.0.1:8000/v1")
+    'http://user:***@127.0.0.1:8000/v1'
+    """
+    return _USERINFO.sub(r"\1:***@", url)

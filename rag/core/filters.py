@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rag.core.errors import ConfigError
+from rag.core.errors import ConfigError, InputError
 from rag.core.protocols import SearchFilters
 
 # Only the extended form: the stores compare dates as YYYY-MM-DD strings.
@@ -55,3 +55,24 @@ def make_filters(
         until=until.isoformat() if until else None,
         source=source,
     )
+
+
+MAX_QUESTION_CHARS = 2000
+
+
+def clean_question(question: str) -> str:
+    """`question` without surrounding space and with any invalid character (a lone surrogate
+    from a truncated emoji, undecodable bytes) replaced; an InputError when it is empty or
+    longer than MAX_QUESTION_CHARS.
+
+    >>> clean_question("  Who won" + chr(0xD83D) + "?  ") == "Who won" + chr(0xFFFD) + "?"
+    True
+    """
+    # UTF-16 pairs surrogates that belong together and replaces a lone one with U+FFFD.
+    text = question.encode("utf-16", "surrogatepass").decode("utf-16", "replace").strip()
+    if not text:
+        raise InputError("the question is empty: type what you want to know")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(text):,} characters long; at most "
+                         f"{MAX_QUESTION_CHARS:,} are read — shorten it")
+    return text

@@ -8,6 +8,7 @@ Sources, highest priority first: explicit values (CLI flags), environment variab
 from __future__ import annotations
 
 import os
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
@@ -111,7 +112,9 @@ class LocalSettings(_Section):
         description="Where the packaged model is assembled; unset = <data dir>/models.",
     )
     threads: int = Field(default=0, ge=0, description="CPU threads; 0 = every core.")
-    context_tokens: int = Field(default=4096, ge=512, description="The model's context window.")
+    context_tokens: int = Field(
+        default=2048, ge=512, description="The model's context window (the prompts of the "
+        "reading answerer and the judge need a few hundred tokens; more costs memory).")
     min_support: float = Field(
         default=-1.0, le=1.0,
         description="Refuse when the support check's P(YES) is below this; -1 keeps the value "
@@ -162,9 +165,15 @@ class JudgeSettings(_Section):
     `llm` section's URL, so a key is never sent to a server it was not configured for.
     """
 
+    decision: Literal["auto", "model", "lexical", "llm"] = Field(
+        default="auto",
+        description="Which judge decides faithfulness: model (the local model's P(supported), "
+        "calibrated), lexical (word coverage, no model), llm (the model judge on the endpoint "
+        "below), auto (model where the local model is installed, else lexical).",
+    )
     mode: Literal["offline", "llm"] = Field(
         default="offline",
-        description="offline: the deterministic judge only; llm: also an LLM judge.",
+        description="llm: also the claims-and-verdicts LLM judge (JSON replies) beside it.",
     )
     base_url: str | None = Field(
         default=None, description="OpenAI-compatible endpoint URL; unset = llm.base_url."
@@ -210,6 +219,14 @@ class LogSettings(_Section):
 class UISettings(_Section):
     host: str = Field(default="127.0.0.1", description="Address the UI listens on.")
     port: int = Field(default=7860, ge=1, le=65535)
+    users_file: Path | None = Field(
+        default=None, description="Login: a file of 'name:hash' lines (make one with `citechat "
+        "ui --add-user NAME`); the UI asks for a login when this or ui.users is set.",
+    )
+    users: SecretStr | None = Field(
+        default=None, description="Login: 'name:hash' entries separated by commas (e.g. from "
+        "CITECHAT_UI__USERS), beside or instead of ui.users_file.",
+    )
 
 
 class CitechatSettings(BaseSettings):
@@ -277,23 +294,59 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Citechat
         (CitechatSettings,),
         {"model_config": {**CitechatSettings.model_config, "toml_file": toml_file}},
     )
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        settings: CitechatSettings = settings_cls(
-            **{k: v for k, v in overrides.items() if v is not None})
+        settings: CitechatSettings = settings_cls(**given)
         return settings
     except ValidationError as exc:
-        raise ConfigError(_describe(exc)) from None
+        raise ConfigError(_describe(exc, toml_file, given)) from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the config file {toml_file}: {exc}") from None
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(
+    exc: ValidationError, toml_file: Path | None = None, given: dict[str, Any] | None = None
+) -> str:
     lines = []
     for err in exc.errors():
         dotted = ".".join(str(p) for p in err["loc"])
         env = "CITECHAT_" + "__".join(str(p) for p in err["loc"]).upper()
+        source = _source(err["loc"], env, toml_file, given or {})
+        if err["type"] == "extra_forbidden":
+            lines.append(f"unknown setting '{dotted}'{source}{_did_you_mean(err['loc'])}")
+            continue
         got = err.get("input")
         shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        lines.append(f"setting '{dotted}'{shown}: {err['msg']} — set it with {env} or in "
-                     "citechat.toml")
+        lines.append(f"setting '{dotted}'{shown}{source}: {err['msg']} — set it with {env} or "
+                     "in citechat.toml")
     return "invalid settings:\n  " + "\n  ".join(lines)
+
+
+def _source(
+    loc: tuple[int | str, ...], env: str, toml_file: Path | None, given: dict[str, Any]
+) -> str:
+    """Where a bad setting came from: the command line, the environment or the TOML file."""
+    value: Any = given
+    for part in loc:
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is not None:
+        return " given on the command line"
+    if any(name.upper() == env for name in os.environ):
+        return f" from the environment variable {env}"
+    return f" in {toml_file}" if toml_file else ""
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """'; did you mean 'embed.batch_size'? (known in [embed]: ...)' for an unknown key."""
+    model: type[BaseModel] = CitechatSettings
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    known = list(model.model_fields)
+    close = get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    prefix = ".".join(str(p) for p in loc[:-1])
+    section = f"[{prefix}]" if prefix else "the top level"
+    guess = f"; did you mean '{'.'.join([*map(str, loc[:-1]), close[0]])}'?" if close else ""
+    return f"{guess} (known in {section}: {', '.join(known)})"

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+)
 
 # The one refusal every answerer gives (and every prompt asks a model for), word for word.
 REFUSAL = "The documents don't say."
@@ -28,6 +32,10 @@ class Chunk(BaseModel):
     url: str | None = None
     publish_date: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or None.")
     source: str | None = None
+    date_provenance: str | None = Field(
+        default=None, description="How publish_date was found: html-meta, byline, jsonl, "
+        "mtime (the file's modification time: a guess) ... (ingest.documents.SourceDocument)."
+    )
 
 
 class ScoredChunk(BaseModel):
@@ -55,6 +63,10 @@ class Citation(BaseModel):
     quote: str
     start: int = Field(description="Offset of the quote in the cleaned document text.")
     end: int
+    date_provenance: str | None = Field(
+        default=None, description="How publish_date was found (as `Chunk.date_provenance`): "
+        "\"mtime\" marks a file date, not a publication date."
+    )
 
 
 class RetrievedRef(BaseModel):

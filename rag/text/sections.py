@@ -2,7 +2,7 @@
 read with importlib.resources (so they work from a wheel), once per process.
 
 >>> sorted(read_sections("rag.answer", "prompts", "reader_v1.txt"))[:3]
-['answer', 'confirm', 'context']
+['answer', 'context', 'passage']
 """
 
 from __future__ import annotations

@@ -72,8 +72,7 @@ def test_every_surface_reads_the_same_passages(app, capsys):
     turn = ChatSession(app.service, k=K, as_of=AS_OF).ask(QUESTION)
     assert [r.chunk_id for r in turn.answer.retrieved] == expected
 
-    handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir),
-                            stream_delay=0)
+    handlers = ChatHandlers(AppPool(app), FeedbackStore.for_data_dir(app.settings.data_dir))
     session = handlers.new_session()
     for _ in handlers.chat(QUESTION, session, K, as_of="2026-09-08"):
         pass

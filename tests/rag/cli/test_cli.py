@@ -10,11 +10,12 @@ from rag.cli.main import main
 
 pytestmark = pytest.mark.integration
 
-ANSWER_KEYS = {"question", "answer", "short_answer", "refused", "citations", "retrieved",
-               "mode", "latency_ms", "verification", "context"}
+ANSWER_KEYS = {"question", "answer", "short_answer", "refused", "citations", "retrieved", "model",
+               "mode", "latency_ms", "support", "verification", "context"}
 CONTEXT_KEYS = {"as_of", "window_since", "window_until", "window_phrase", "since", "until",
                 "source"}
-CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "url", "publish_date", "quote", "start", "end"}
+CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "url", "publish_date", "date_provenance",
+                 "quote", "start", "end"}
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_bad_filter_dates_are_named_not_a_traceback(data_dir, capsys):
 
 
 def test_ask_json_follows_the_documented_schema(data_dir, capsys):
-    assert main(["ask", "--data-dir", str(data_dir), "--json",
+    assert main(["ask", "--mode", "extractive", "--data-dir", str(data_dir), "--json",
                  "How many people had died in the Carrow flood by 10 September?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert set(answer) == ANSWER_KEYS
@@ -104,8 +105,8 @@ def test_ask_batch_writes_one_line_per_question(data_dir, tmp_path):
     questions.write_text('{"id": "a", "question": "Who won the Valley Cup final?"}\n\n'
                          '{"id": "b", "question": "What is the airport code of Mars?"}\n')
     out = tmp_path / "answers.jsonl"
-    assert main(["ask", "--data-dir", str(data_dir), "--questions", str(questions),
-                 "--out", str(out)]) == 0
+    assert main(["ask", "--mode", "extractive", "--data-dir", str(data_dir),
+                 "--questions", str(questions), "--out", str(out)]) == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["id"] for line in lines] == ["a", "b"]
     assert all(set(line) >= ANSWER_KEYS for line in lines)
@@ -117,8 +118,8 @@ def test_a_bad_as_of_in_a_questions_file_is_named_before_anything_is_asked(
     questions.write_text('{"id": "a", "question": "Who won?", "as_of": "2026-09-14"}\n'
                          '{"id": "b", "question": "Who lost?", "as_of": "14/09/2026"}\n')
     out = tmp_path / "answers.jsonl"
-    assert main(["ask", "--data-dir", str(data_dir), "--questions", str(questions),
-                 "--out", str(out)]) == 2
+    assert main(["ask", "--mode", "extractive", "--data-dir", str(data_dir),
+                 "--questions", str(questions), "--out", str(out)]) == 2
     assert f"{questions}:2: field 'as_of': '14/09/2026' is not a date" in capsys.readouterr().err
     assert not out.exists()
 
@@ -143,11 +144,43 @@ def test_help_teaches_with_examples(capsys):
 
 
 def test_ask_json_reports_the_as_of_day_window_and_filters(data_dir, capsys):
-    assert main(["ask", "--data-dir", str(data_dir), "--json", "--as-of", "2026-09-12",
-                 "--since", "2026-09-01", "How many people died in the floods this week?"]) == 0
+    assert main(["ask", "--mode", "extractive", "--data-dir", str(data_dir), "--json",
+                 "--as-of", "2026-09-12", "--since", "2026-09-01",
+                 "How many people died in the floods this week?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert set(answer["context"]) == CONTEXT_KEYS
     assert answer["context"]["as_of"] == "2026-09-12" and answer["context"]["since"] == "2026-09-01"
     assert (answer["context"]["window_since"], answer["context"]["window_until"]) == (
         "2026-09-06", "2026-09-12")
     assert all("2026-09-01" <= c["publish_date"] <= "2026-09-12" for c in answer["citations"])
+
+
+def test_k_out_of_range_is_refused_by_the_parser(capsys):
+    for bad in ("-5", "0", "100000", "many"):
+        with pytest.raises(SystemExit) as stop:
+            main(["retrieve", "stadium", "-k", bad])
+        assert stop.value.code == 2
+    assert "use 1 to 200" in capsys.readouterr().err
+
+
+def test_a_password_in_a_chroma_url_never_reaches_the_user(tmp_path, capsys):
+    code = main(["stats", "--data-dir", str(tmp_path),
+                 "--chroma-url", "http://reader:s3cret@127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 1 and "s3cret" not in err and "reader:***@127.0.0.1:9" in err
+
+
+def test_a_lone_surrogate_in_a_questions_file_is_not_a_crash(data_dir, tmp_path, capsys):
+    path = tmp_path / "qs.jsonl"
+    path.write_bytes(b'{"id": "a", "question": "Who won \\ud83d?"}\n'
+                     b'{"id": "b", "question": "Who won\xff the cup?"}\n')
+    code = main(["ask", "--mode", "extractive", "--questions", str(path), "--data-dir",
+                 str(data_dir)])
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a", "b"]
+
+
+def test_an_overlong_question_names_the_limit(data_dir, capsys):
+    code = main(["ask", "--mode", "extractive", "x" * 5000, "--data-dir", str(data_dir)])
+    assert code == 2 and "at most 2,000" in capsys.readouterr().err
