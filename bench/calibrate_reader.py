@@ -8,7 +8,8 @@ answer-removed scenario), reports 5-fold cross-validated figures (folds by quest
 question's answerable and removed scenarios never straddle train and test), and prints the
 values to put in `rag/answer/reader.py`.
 
-    python bench/calibrate_reader.py /tmp/reader.jsonl
+    python bench/calibrate_reader.py /tmp/reader.jsonl --target 0.8 \
+        --out bench/results/reader_calibration.md
 
 The threshold is the one with the fewest false refusals among those that refuse at least
 `--target` of the negatives on the training folds; the cross-validated line says what that
@@ -79,10 +80,36 @@ def auc(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def dataset(records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    rows = [r for r in records if r["set"] == "dev"]
+    rows = dev_rows(records)
     x = np.array([features(r) for r in rows])
     y = np.array([1.0 if r["scenario"] == "answerable" else 0.0 for r in rows])
     return x, y, [r["qid"] for r in rows]
+
+
+def dev_rows(records: Sequence[Record]) -> list[Record]:
+    return [r for r in records if r["set"] == "dev"]
+
+
+def curve(records: Sequence[Record], scores: np.ndarray, chosen: float) -> list[str]:
+    """The trade-off table: what each threshold refuses, by scenario (all dev rows)."""
+    rows = dev_rows(records)
+    kind = np.array([r["scenario"] for r in rows])
+    in_passages = np.array([bool(r.get("gold_in_passages")) for r in rows])
+    lines = ["| threshold | false refusals (answerable) | false refusals where the gold "
+             "is in the passages read | unanswerable refused | answer-removed refused | all negatives "
+             "refused |", "|---:|---:|---:|---:|---:|---:|"]
+    for t in [round(0.05 * i, 2) for i in range(4, 16)] + [chosen]:
+        refused = scores < t
+        answerable = kind == "answerable"
+
+        def share(mask: np.ndarray, refused: np.ndarray = refused) -> str:
+            return f"{refused[mask].mean():.3f}" if mask.any() else "n/a"
+
+        mark = " (shipped)" if t == chosen else ""
+        lines.append(f"| {t:.2f}{mark} | {share(answerable)} | "
+                     f"{share(answerable & in_passages)} | {share(kind == 'unanswerable')} | "
+                     f"{share(kind == 'removed')} | {share(~answerable)} |")
+    return lines
 
 
 def cross_validate(x: np.ndarray, y: np.ndarray, qids: list[str], target: float,
@@ -107,25 +134,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("records", type=Path, help="JSONL from bench/reader_pass.py")
     p.add_argument("--target", type=float, default=0.9,
                    help="share of negatives the threshold must refuse (default 0.9)")
+    p.add_argument("--out", type=Path, help="also write the figures as markdown here")
     args = p.parse_args(argv)
     records = [json.loads(line) for line in args.records.read_text().splitlines() if line]
     x, y, qids = dataset(records)
-    print(f"dev rows: {int(y.sum())} answerable, {int((1 - y).sum())} negatives")
+    out = [f"dev rows: {int(y.sum())} answerable, {int((1 - y).sum())} negatives "
+           f"(target: refuse ≥ {args.target} of the negatives)"]
     for i, name in enumerate(FEATURES[1:], start=1):
-        print(f"  AUC of {name} alone: {auc(x[:, i], y):.3f}")
+        out.append(f"  AUC of {name} alone: {auc(x[:, i], y):.3f}")
     held, chosen = cross_validate(x, y, qids, args.target)
     fr, caught = rates(held, y, 0.5)
-    print(f"5-fold CV (thresholds {chosen}): AUC {auc(held, y):.3f}, "
-          f"false refusals {fr:.3f}, negatives refused {caught:.3f}")
+    out.append(f"5-fold CV (thresholds {chosen}): AUC {auc(held, y):.3f}, "
+               f"false refusals {fr:.3f}, negatives refused {caught:.3f}")
     w = fit(x, y)
     scores = confidence(w, x)
     t = pick_threshold(scores, y, args.target)
     fr, caught = rates(scores, y, t)
-    print(f"all dev rows: AUC {auc(scores, y):.3f}; threshold {t:.2f}: false refusals "
-          f"{fr:.3f}, negatives refused {caught:.3f}")
-    print("\nReaderTuning(")
-    print(f"    weights=({', '.join(f'{v:.3f}' for v in w)}),  # {', '.join(FEATURES)}")
-    print(f"    min_support={t:.2f},\n)")
+    out.append(f"all dev rows: AUC {auc(scores, y):.3f}; threshold {t:.2f}: false refusals "
+               f"{fr:.3f}, negatives refused {caught:.3f}")
+    tuning = (f"ReaderTuning(\n    weights=({', '.join(f'{v:.3f}' for v in w)}),  "
+              f"# {', '.join(FEATURES)}\n    min_support={t:.2f},\n)")
+    print("\n".join(out) + "\n\n" + tuning)
+    if args.out:
+        args.out.write_text(
+            "# The reading answerer's refusal: calibration\n\nRecords: "
+            f"`{args.records.name}` from `bench/reader_pass.py`; command: `python "
+            f"bench/calibrate_reader.py RECORDS --target {args.target}`.\n\n```text\n"
+            + "\n".join(out) + "\n\n" + tuning + "\n```\n\n## Threshold trade-off (weights "
+            "fitted on all dev rows)\n\n" + "\n".join(curve(records, scores, t)) + "\n",
+            encoding="utf-8")
     return 0
 
 

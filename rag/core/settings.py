@@ -117,8 +117,9 @@ class LocalSettings(_Section):
         "reading answerer and the judge need a few hundred tokens; more costs memory).")
     min_support: float = Field(
         default=-1.0, le=1.0,
-        description="Refuse when the support check's P(YES) is below this; -1 keeps the value "
-        "calibrated on data (bench/results/reader_calibration.md).",
+        description="Refuse when the support check's confidence (the model's P(YES) with the "
+        "retrieval evidence, rag/answer/reader.py) is below this; higher refuses more. -1 keeps "
+        "the value calibrated on data (0.46, bench/results/reader_calibration.md).",
     )
     max_passages: int = Field(default=3, ge=1, le=12, description="Passages the model reads.")
     passage_chars: int = Field(default=260, ge=80, description="Characters per passage.")
