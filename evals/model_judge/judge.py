@@ -30,20 +30,24 @@ from evals.model_judge.checks import names_missing, negation_mismatch, numbers_m
 from evals.model_judge.windows import best_windows
 from rag.core.protocols import ChatModel, ModelPrompt
 from rag.text.sections import read_sections
+from rag.text.sentences import sentence_spans
 
 PROMPT_VERSION = "support_v1"
 
 
 @dataclass(frozen=True)
 class JudgeTuning:
-    """Calibrated on faithfulness_dev (bench/results/judge.md)."""
+    """Calibrated on faithfulness_dev (bench/results/judge.md, 420 pairs): P(supported) ≥ 0.18
+    gave the best mean balanced accuracy (WiCE 0.683, Factcheck-GPT 0.745; held out 0.68 /
+    0.71). The number veto and "missing name = uncertain" raised recall on unsupported claims
+    but lowered held-out balanced accuracy (WiCE 0.62, Factcheck-GPT 0.68), so they are off."""
 
-    threshold: float = 0.5
+    threshold: float = 0.18
     window_sentences: int = 2
     window_chars: int = 600
-    veto_numbers: bool = True
+    veto_numbers: bool = False
     veto_negation: bool = False
-    names_uncertain: bool = True
+    names_uncertain: bool = False
 
 
 class ModelJudge:
@@ -85,6 +89,9 @@ class ModelJudge:
         return p, window
 
     def judge(self, claim: str, evidence: str) -> Judgement:
+        if is_quoted_sentence(claim, evidence):
+            return Judgement(verdict="supported", p_supported=1.0, evidence=claim.strip(),
+                             reasons=["a whole sentence of the evidence, word for word"])
         p, window = self.probability(claim, evidence)
         t, reasons = self.tuning, []
         if t.veto_numbers and (missing := numbers_missing(claim, evidence)):
@@ -109,3 +116,24 @@ class ModelJudge:
         order = sorted(range(len(pairs)), key=lambda i: pairs[i][1])
         out: dict[int, Judgement] = {i: self.judge(*pairs[i]) for i in order}
         return [out[i] for i in range(len(pairs))]
+
+
+def is_quoted_sentence(claim: str, evidence: str) -> bool:
+    """The claim is one whole sentence of the evidence, word for word (quotes and spacing
+    aside): it needs no model. A fragment is not enough ("the council approved the plan" in
+    "…denied that the council approved the plan").
+
+    >>> is_quoted_sentence('"Ten people died." ', "Rain fell. Ten people died. Roads shut.")
+    True
+    >>> is_quoted_sentence("the council approved the plan",
+    ...                    "Ana denied that the council approved the plan.")
+    False
+    """
+    wanted = _plain(claim)
+    if len(wanted.split()) < 3:
+        return False
+    return any(_plain(evidence[s:e]) == wanted for s, e in sentence_spans(evidence))
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.strip().strip('"“”\'').split()).rstrip(".").casefold()

@@ -35,13 +35,22 @@ def test_below_the_threshold_is_unsupported():
     assert judge.judge("Ana Ruiz won the Harlow vote.", EVIDENCE).verdict == "unsupported"
 
 
-def test_a_number_missing_from_the_best_sentence_vetoes_the_model():
-    j = ModelJudge(scripted()).judge("Ana Ruiz won with 5,000 votes.", EVIDENCE)
+def test_a_number_missing_from_the_best_sentence_vetoes_the_model_when_asked():
+    vetoing = JudgeTuning(veto_numbers=True)
+    j = ModelJudge(scripted(), vetoing).judge("Ana Ruiz won with 5,000 votes.", EVIDENCE)
     assert j.verdict == "unsupported" and "5000" in j.reasons[0]
 
 
-def test_a_name_found_nowhere_is_uncertain_and_an_acronym_is_found():
+def test_the_calibrated_default_leaves_the_decision_to_the_model():
+    """bench/results/judge.md: the vetoes lowered held-out balanced accuracy, so they are off."""
     judge = ModelJudge(ScriptedChatModel(support=0.9))
+    assert judge.judge("Ana Ruiz won with 5,000 votes.", EVIDENCE).verdict == "supported"
+    assert ModelJudge(ScriptedChatModel(support=0.1)).judge(
+        "Ana Ruiz won the Harlow vote.", EVIDENCE).verdict == "unsupported"
+
+
+def test_a_name_found_nowhere_is_uncertain_and_an_acronym_is_found():
+    judge = ModelJudge(ScriptedChatModel(support=0.9), JudgeTuning(names_uncertain=True))
     assert judge.judge("Ana Ruiz beat Tom Hale.", EVIDENCE).verdict == "uncertain"
     assert judge.judge("NASM opened a new wing.", EVIDENCE).verdict == "supported"
 
@@ -59,10 +68,19 @@ def test_long_evidence_is_read_as_its_best_windows():
     long = " ".join(f"Filler sentence number {i} about nothing." for i in range(60))
     evidence = f"{long} Ana Ruiz won the Harlow vote. {long}"
     model = scripted()
-    ModelJudge(model).judge("Ana Ruiz won the Harlow vote.", evidence)
+    ModelJudge(model).judge("Ana Ruiz won the Harlow vote by a wide margin.", evidence)
     read = model.calls("yes")[0].context
     assert "Ana Ruiz won the Harlow vote." in read and len(read) < 800
     assert best_windows("x", "short text") == "short text"
+
+
+def test_a_whole_sentence_quoted_word_for_word_needs_no_model_but_a_fragment_does():
+    model = scripted()
+    quote = '"Ana Ruiz won the Harlow mayoral vote with 4,210 votes."'
+    quoted = ModelJudge(model).judge(quote, EVIDENCE)
+    assert quoted.verdict == "supported" and not model.calls("yes")
+    ModelJudge(model).judge("the Harlow vote", EVIDENCE)
+    assert len(model.calls("yes")) == 1
 
 
 ROWS = [

@@ -58,3 +58,16 @@ def test_the_reader_over_the_real_model_keeps_the_answerer_contract(small_model)
 
 def test_the_packaged_file_is_the_one_we_tested(small_model_file: Path):
     assert small_model_file.stat().st_size == 491_400_064
+
+
+def test_the_model_judge_over_a_real_model_gives_the_same_verdict_run_after_run(small_model,
+                                                                                 tmp_path):
+    from evals.llm_judge.cache import JudgeCache
+    from evals.model_judge.judge import ModelJudge
+
+    evidence = ("Mayor Felix Amundsen cut a ribbon to reopen the Port Ellery Harbour Bridge on "
+                "Monday. About 300 residents attended.")
+    claim = "The mayor reopened the bridge with a ribbon."
+    runs = [ModelJudge(small_model, cache=JudgeCache(tmp_path / f"c{n}.sqlite")).judge(
+        claim, evidence) for n in range(2)]  # separate caches: the model is asked twice
+    assert runs[0] == runs[1] and 0.0 <= (runs[0].p_supported or 0.0) <= 1.0
