@@ -40,9 +40,25 @@ def render_results(results: list[ScoredChunk]) -> str:
     return "\n".join(lines)
 
 
+def answered_by(answer: Answer) -> str:
+    """Which mode produced the answer, in words.
+
+    >>> answered_by(Answer(question="q", answer="a", mode="local", model="qwen-1.5b"))
+    'answered by the local model (qwen-1.5b)'
+    >>> answered_by(Answer(question="q", answer="a"))
+    'answered extractively (quoted, no model)'
+    """
+    if answer.mode == "extractive":
+        return "answered extractively (quoted, no model)"
+    where = "the local model" if answer.mode == "local" else "the LLM endpoint"
+    return f"answered by {where} ({answer.model})" if answer.model else f"answered by {where}"
+
+
 def render_answer(answer: Answer) -> str:
     body = textwrap.fill(answer.answer, width=100)
     context = render_context(answer.context)
+    if context and not answer.refused:
+        context = f"{context} · {answered_by(answer)}"
     if answer.refused or not answer.citations:
         return "\n".join([body, "", context]) if context else body
     lines = [body, "", "Sources:"]
