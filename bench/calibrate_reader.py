@@ -96,8 +96,8 @@ def curve(records: Sequence[Record], scores: np.ndarray, chosen: float) -> list[
     kind = np.array([r["scenario"] for r in rows])
     in_passages = np.array([bool(r.get("gold_in_passages")) for r in rows])
     lines = ["| threshold | false refusals (answerable) | false refusals where the gold "
-             "is in the passages read | unanswerable refused | answer-removed refused | all negatives "
-             "refused |", "|---:|---:|---:|---:|---:|---:|"]
+             "is in the passages read | unanswerable refused | answer-removed refused | "
+             "all negatives refused |", "|---:|---:|---:|---:|---:|---:|"]
     for t in [round(0.05 * i, 2) for i in range(4, 16)] + [chosen]:
         refused = scores < t
         answerable = kind == "answerable"

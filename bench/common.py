@@ -130,3 +130,22 @@ def _git() -> dict[str, Any]:
         return {"commit": run("rev-parse", "--short", "HEAD"),
                 "dirty": bool(run("status", "--porcelain"))}
     return {}
+
+
+def report_main(doc: str | None, render: Any, argv: list[str] | None = None) -> int:
+    """The command line of a report script: JSONL records in, markdown out (`--out`) and
+    printed. `render(records, source_name)` makes the markdown."""
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser(description=doc,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("records", type=Path, help="JSONL records from the matching pass script")
+    p.add_argument("--out", type=Path, help="write the markdown here (default: print only)")
+    args = p.parse_args(argv)
+    records = [json.loads(line) for line in args.records.read_text().splitlines() if line]
+    text = render(records, args.records.name)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0

@@ -15,8 +15,6 @@ rows (Factcheck-GPT).
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 from collections import defaultdict
@@ -24,6 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import report_main  # noqa: E402
 
 Record = dict
 Predict = Callable[[Record], bool]  # True: supported
@@ -146,18 +146,7 @@ def render(records: Sequence[Record], source: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("records", type=Path)
-    p.add_argument("--out", type=Path)
-    args = p.parse_args(argv)
-    records = [json.loads(line) for line in args.records.read_text().splitlines() if line]
-    text = render(records, args.records.name)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
-
+    return report_main(__doc__, render, argv)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,8 +14,6 @@ Negatives: the dev set's unanswerable questions and its answer-removed scenarios
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 from collections.abc import Callable, Sequence
@@ -23,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import report_main  # noqa: E402
 from evals.metrics.correctness import alias_match, token_f1  # noqa: E402
 from rag.answer.reader import ReaderTuning  # noqa: E402
 
@@ -160,18 +159,7 @@ def render(records: Sequence[Record], source: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("records", type=Path)
-    p.add_argument("--out", type=Path, help="write the markdown here (default: print)")
-    args = p.parse_args(argv)
-    records = [json.loads(line) for line in args.records.read_text().splitlines() if line]
-    text = render(records, args.records.name)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
-
+    return report_main(__doc__, render, argv)
 
 if __name__ == "__main__":
     sys.exit(main())

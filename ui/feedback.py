@@ -19,16 +19,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer
-from rag.stores.migrations import Migration, migrate
+from rag.stores.migrations import Migration, connect_migrated
 
 FILE_NAME = "feedback.sqlite"
 
@@ -71,16 +69,8 @@ class FeedbackStore:
         """The store at `data_dir/feedback.sqlite`."""
         return cls(data_dir / FILE_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as db:
-                migrate(db, MIGRATIONS)
-                with db:
-                    yield db
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot use the feedback store {self.path}: {exc}") from exc
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect_migrated(self.path, MIGRATIONS, "the feedback store")
 
     def add(
         self, answer: Answer, *, up: bool, answer_id: str, collection: str, mode: str, k: int,

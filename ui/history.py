@@ -13,16 +13,14 @@ import dataclasses
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from rag.core.errors import StoreError
 from rag.core.protocols import SearchFilters
 from rag.core.types import Answer, ScoredChunk
-from rag.stores.migrations import Migration, migrate
+from rag.stores.migrations import Migration, connect_migrated
 from ui.session import Turn
 
 FILE_NAME = "conversations.sqlite"
@@ -81,16 +79,8 @@ class ConversationStore:
     def for_data_dir(cls, data_dir: Path) -> ConversationStore:
         return cls(data_dir / FILE_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as db:
-                migrate(db, MIGRATIONS)
-                with db:
-                    yield db
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot use the conversation history {self.path}: {exc}") from exc
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect_migrated(self.path, MIGRATIONS, "the conversation history")
 
     def create(self, owner: str, collection: str, title: str) -> str:
         """A new, empty conversation; returns its id."""

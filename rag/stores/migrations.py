@@ -14,8 +14,12 @@ reordered: a change to a schema is a new step at the end.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
+
+from rag.core.errors import StoreError
 
 Migration = tuple[str, str]
 
@@ -43,6 +47,22 @@ def migrate(db: sqlite3.Connection, steps: Sequence[Migration]) -> int:
             db.rollback()
             raise
     return ran
+
+
+@contextmanager
+def connect_migrated(path: Path, steps: Sequence[Migration],
+                     what: str) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection to the SQLite file at `path`, migrated, inside one transaction
+    (committed on success). A damaged or unusable file is a StoreError naming `what` and the
+    path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with closing(sqlite3.connect(path, timeout=10)) as db:
+            migrate(db, steps)
+            with db:
+                yield db
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot use {what} {path}: {exc}") from exc
 
 
 def schema_version(db: sqlite3.Connection) -> int:
