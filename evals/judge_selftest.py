@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from evals.metrics.judgement import PairJudge
 
 FLOOR = 0.85  # measured 0.878 (lexical) on 147 cases: 131 frozen + edits, 16 hard ones
-MODEL_FLOOR = 0.80  # the model judge's floor (measured: evals/README.md)
+MODEL_FLOOR = 0.85  # measured 0.909 (Qwen2.5-Coder-1.5B) on the same 147 cases
 _CLAUSES = (
     ", and the mayor resigned over the decision",
     ", after a dispute with the regional government",
