@@ -27,9 +27,12 @@ def scored(doc_id: str, text: str, rank: int, date: str = "2026-09-29") -> Score
 CHUNKS = [scored("bridge", BRIDGE, 0), scored("poison", POISON, 1)]
 
 
+MODEL_ALONE = (0.0, 1.0, 0.0, 0.0)  # confidence = the model's P(YES): the flow, not the fit
+
+
 def reader(model: ScriptedChatModel, **tuning) -> ReaderAnswerer:
     return ReaderAnswerer(model, ExtractiveAnswerer(embedder=HashingEmbedder()),
-                          ReaderTuning(min_support=0.5, **tuning))
+                          ReaderTuning(**({"min_support": 0.5, "weights": MODEL_ALONE} | tuning)))
 
 
 def test_a_supported_answer_is_quoted_from_its_passage_with_document_offsets():
@@ -145,4 +148,7 @@ def test_the_refusal_confidence_combines_the_model_and_the_retrieval_evidence():
     strong = tuning.confidence(0.9, top_chunk=0.05, top_sentence=1.2)
     weak = tuning.confidence(0.9, top_chunk=0.005, top_sentence=0.3)
     assert 0.0 < weak < strong < 1.0
-    assert ReaderTuning().confidence(0.42, 0.01, 0.5) == 0.42  # uncalibrated: the model alone
+    assert ReaderTuning(weights=MODEL_ALONE).confidence(0.42, 0.01, 0.5) == 0.42
+    shipped = ReaderTuning()  # the calibrated weights: retrieval evidence counts
+    assert shipped.confidence(0.9, 0.033, 1.0) > shipped.min_support \
+        > shipped.confidence(0.9, 0.01, 0.3)
