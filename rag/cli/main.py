@@ -50,9 +50,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMON_VALUED = ("--data-dir", "--collection", "--config", "--chroma-url")
+COMMON_SWITCHES = ("-v", "--verbose")
+
+
+def hoist_common_flags(argv: Sequence[str]) -> list[str]:
+    """The flags every command takes may come before the command too: they are moved to the
+    end, where the command's own parser reads them.
+
+    >>> hoist_common_flags(["--data-dir", "/d", "-v", "ask", "Who won?"])
+    ['ask', 'Who won?', '--data-dir', '/d', '-v']
+    >>> hoist_common_flags(["--collection=wire", "stats"])
+    ['stats', '--collection=wire']
+    >>> hoist_common_flags(["ask", "--data-dir", "/d", "q"])
+    ['ask', '--data-dir', '/d', 'q']
+    """
+    moved: list[str] = []
+    rest = list(argv)
+    while rest:
+        flag = rest[0].split("=", 1)[0]
+        if flag in COMMON_VALUED and "=" not in rest[0] and len(rest) > 1:
+            moved += rest[:2]
+            rest = rest[2:]
+        elif flag in COMMON_VALUED or flag in COMMON_SWITCHES:
+            moved.append(rest.pop(0))
+        else:
+            break
+    return rest + moved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(hoist_common_flags(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -184,3 +184,13 @@ def test_a_lone_surrogate_in_a_questions_file_is_not_a_crash(data_dir, tmp_path,
 def test_an_overlong_question_names_the_limit(data_dir, capsys):
     code = main(["ask", "--mode", "extractive", "x" * 5000, "--data-dir", str(data_dir)])
     assert code == 2 and "at most 2,000" in capsys.readouterr().err
+
+
+def test_the_common_flags_may_come_before_the_command(tmp_path, capsys):
+    from rag.cli.main import main as cli_main
+
+    before = cli_main(["--data-dir", str(tmp_path), "stats"])
+    said_before = capsys.readouterr().err
+    after = cli_main(["stats", "--data-dir", str(tmp_path)])
+    assert before == after == 2 and said_before == capsys.readouterr().err
+    assert str(tmp_path) in said_before and "invalid choice" not in said_before
