@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rag.answer.extractive import ExtractiveAnswerer
@@ -30,6 +30,7 @@ from rag.answer.llm.citations import find_cited, strip_markers
 from rag.answer.llm.prompt import load_template
 from rag.answer.llm.verify import content_terms, hard_tokens, is_refusal
 from rag.answer.passages import Passage, Scored, favour_answer_types, passages_from_spans
+from rag.answer.streamed import StreamedAnswer
 from rag.core.protocols import ChatModel, ModelPrompt
 from rag.core.types import REFUSAL, Answer, Citation, RetrievedRef, ScoredChunk, SentenceCheck
 from rag.text.dates import news_date
@@ -77,28 +78,6 @@ class Reading:
     cited: int | None = None  # 1-based passage number, after grounding
 
 
-class ReaderStream:
-    """The model's reply as it is written (iterate), then the composed `Answer` (`result()`)."""
-
-    def __init__(self, pieces: Iterator[str], finish: Callable[[str], Answer]) -> None:
-        self._pieces = pieces
-        self._finish = finish
-        self._reply: list[str] = []
-        self._answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        for piece in self._pieces:
-            self._reply.append(piece)
-            yield piece
-
-    def result(self) -> Answer:
-        if self._answer is None:
-            for _ in self:
-                pass
-            self._answer = self._finish("".join(self._reply))
-        return self._answer
-
-
 class ReaderAnswerer:
     """Answer by reading (see the module docstring); `mode` is what `Answer.mode` reports."""
 
@@ -116,7 +95,7 @@ class ReaderAnswerer:
     def answer(self, question: str, chunks: Sequence[ScoredChunk]) -> Answer:
         return self.stream(question, chunks).result()
 
-    def stream(self, question: str, chunks: Sequence[ScoredChunk]) -> ReaderStream:
+    def stream(self, question: str, chunks: Sequence[ScoredChunk]) -> StreamedAnswer:
         """The reply as the model writes it, then the composed answer. Nothing is read before
         the first piece is asked for, so a caller can say "reading…" at once."""
         done: dict[str, Answer] = {}
@@ -147,7 +126,7 @@ class ReaderAnswerer:
             assert isinstance(passages, list) and isinstance(support, float)
             return self.compose(question, chunks, passages, read(reply, passages, support))
 
-        return ReaderStream(pieces(), finish)
+        return StreamedAnswer(pieces(), finish)
 
     # ------------------------------------------------------------------ steps
 

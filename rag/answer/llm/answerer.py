@@ -26,36 +26,12 @@ from rag.answer.llm.client import NO_KEY, Endpoint, make_llm
 from rag.answer.llm.compose import compose
 from rag.answer.llm.prompt import PROMPT_VERSION, Prompt, build_prompt
 from rag.answer.llm.verify import VerifyConfig
+from rag.answer.streamed import StreamedAnswer
 from rag.core.protocols import Answerer
 from rag.core.settings import LLMSettings
 from rag.core.types import REFUSAL, Answer, RetrievedRef, ScoredChunk, SentenceCheck
 
 log = logging.getLogger(__name__)
-
-
-class StreamedAnswer:
-    """Iterate for the model's tokens as they arrive; then `result()` is the verified `Answer`.
-
-    `result()` before the tokens are used up reads the rest of the stream first.
-    """
-
-    def __init__(self, tokens: Iterator[str], finish: Callable[[str], Answer]) -> None:
-        self._tokens = tokens
-        self._finish = finish
-        self._parts: list[str] = []
-        self._answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        for token in self._tokens:
-            self._parts.append(token)
-            yield token
-
-    def result(self) -> Answer:
-        if self._answer is None:
-            for _ in self:
-                pass
-            self._answer = self._finish("".join(self._parts))
-        return self._answer
 
 
 class LLMAnswerer:
