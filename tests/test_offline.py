@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,34 +17,14 @@ import pytest
 
 from rag.app import local_model_available
 from rag.core.settings import load_settings
+from tests.netlog import net_log_env, netns_prefix
 
 pytestmark = pytest.mark.integration
 
-HOOK = """
-import os, sys
-def _hook(event, args):
-    if event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "urllib.Request"):
-        with open(os.environ["CITECHAT_NET_LOG"], "a") as log:
-            log.write(f"{event} {args!r}\\n")
-sys.addaudithook(_hook)
-"""
-
-
-def _netns_prefix() -> list[str]:
-    unshare = shutil.which("unshare")
-    if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
-        return []
-    return [unshare, "-n"]
-
-
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    hook_dir = tmp_path / "hook"
-    hook_dir.mkdir(exist_ok=True)
-    (hook_dir / "sitecustomize.py").write_text(HOOK)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHAT_")}  # defaults
-    env |= {"PYTHONPATH": str(hook_dir), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
-            "CITECHAT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
-    cmd = [*_netns_prefix(), sys.executable, "-m", "rag.cli.main", *args]
+    env |= net_log_env(tmp_path) | {"CITECHAT_DATA_DIR": str(tmp_path / "data")}
+    cmd = [*netns_prefix(), sys.executable, "-m", "rag.cli.main", *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).resolve().parent.parent)
 

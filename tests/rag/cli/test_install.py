@@ -18,18 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.netlog import net_log_env, netns_prefix
+
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[3]
 QUESTION = "Who cut the ribbon to reopen the Port Ellery Harbour Bridge?"
-HOOK = """
-import os, sys
-def _hook(event, args):
-    if event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "urllib.Request"):
-        with open(os.environ["CITECHAT_NET_LOG"], "a") as log:
-            log.write(f"{event} {args!r}\\n")
-sys.addaudithook(_hook)
-"""
 
 
 def _copy_checkout(target: Path) -> Path:
@@ -45,16 +39,9 @@ def _copy_checkout(target: Path) -> Path:
 
 
 def _offline(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
-    hook = tmp_path / "hook"
-    hook.mkdir(exist_ok=True)
-    (hook / "sitecustomize.py").write_text(HOOK)
-    unshare = shutil.which("unshare")
-    netns = [unshare, "-n"] if unshare and not subprocess.run(
-        [unshare, "-n", "true"], capture_output=True).returncode else []
-    env = {**os.environ, "PYTHONPATH": str(hook), "CITECHAT_NET_LOG": str(tmp_path / "net.log"),
-           "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, **net_log_env(tmp_path)}
     env.pop("VIRTUAL_ENV", None)
-    return netns, env
+    return netns_prefix(), env
 
 
 def _step(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
