@@ -164,7 +164,7 @@ class LlamaCppModel:
 
     @staticmethod
     def _logits(llama: Llama) -> np.ndarray[Any, np.dtype[np.float32]]:
-        pointer = llama._ctx.get_logits()  # type: ignore[no-untyped-call]
+        pointer = llama._ctx.get_logits()  # type: ignore[no-untyped-call, unused-ignore]
         return np.ctypeslib.as_array(pointer, shape=(llama.n_vocab(),))
 
     def _answer_tokens(self, llama: Llama) -> tuple[list[int], list[int]]:
@@ -199,4 +199,4 @@ def render_chat(llama: Llama, prompt: ModelPrompt) -> str:
                            {"role": "user", "content": user}]
     rendered = formatter(messages=messages).prompt
     bos = vocab.token_get_text(vocab.token_bos())
-    return rendered.removeprefix(bos) if bos else rendered
+    return str(rendered.removeprefix(bos) if bos else rendered)  # Any without llama_cpp
