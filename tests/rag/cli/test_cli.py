@@ -194,3 +194,13 @@ def test_the_common_flags_may_come_before_the_command(tmp_path, capsys):
     after = cli_main(["stats", "--data-dir", str(tmp_path)])
     assert before == after == 2 and said_before == capsys.readouterr().err
     assert str(tmp_path) in said_before and "invalid choice" not in said_before
+
+
+def test_model_names_the_missing_file_of_local_model_path(tmp_path, capsys, monkeypatch):
+    from rag.cli.main import main as cli_main
+
+    monkeypatch.setenv("CITECHAT_LOCAL__MODEL_PATH", str(tmp_path / "absent.gguf"))
+    assert cli_main(["model", "--data-dir", str(tmp_path)]) == 0
+    said = capsys.readouterr().out
+    assert f"the file {tmp_path / 'absent.gguf'} (local.model_path)" in said
+    assert "→ extractive" in said  # no model to answer with
